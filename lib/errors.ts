@@ -1,0 +1,72 @@
+import { ZodError } from "zod";
+
+/** Machine-readable error codes; each maps to one HTTP status. */
+export const errorStatus = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+  bad_gateway: 502,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** One error type for the app. `message` is safe to show a user; `details` too. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  get status(): number {
+    return errorStatus[this.code];
+  }
+}
+
+export type FieldIssue = { field: string; message: string };
+
+/** Flattens zod issues into `{ field, message }` pairs naming each bad field. */
+export function describeZodIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length ? issue.path.join(".") : "(body)",
+    message: issue.message,
+  }));
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) {
+    const fields = describeZodIssues(error);
+    return new AppError(
+      "bad_request",
+      `Invalid input: ${fields.map((f) => `${f.field} (${f.message})`).join(", ")}`,
+      { details: { fields } },
+    );
+  }
+  if (isPrismaNotFound(error)) return new AppError("not_found", "Not found");
+  return new AppError("internal", "Internal error", { cause: error });
+}
+
+function isPrismaNotFound(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2025";
+}
+
+/** Maps any thrown value to a JSON response; internals go to the log only. */
+export function errorResponse(error: unknown): Response {
+  const appError = toAppError(error);
+  if (appError.code === "internal") console.error("[factory] unhandled error", error);
+  const body: Record<string, unknown> = { error: { code: appError.code, message: appError.message } };
+  if (appError.details !== undefined) (body.error as Record<string, unknown>).details = appError.details;
+  return Response.json(body, { status: appError.status });
+}
