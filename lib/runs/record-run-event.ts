@@ -11,13 +11,22 @@ export type RecordRunEventInput = {
 };
 
 /**
- * Appends a RunEvent. Pass the transaction of the state change it describes, so the change
- * and its event commit together. A database trigger announces it (pg_notify) on commit.
+ * Appends a RunEvent with the run's next `seq`. Pass the transaction of the state change it
+ * describes so both commit together. Bumping Run.lastEventSeq locks the run row until commit,
+ * so a run's events commit in seq order and a stream reading "after seq N" never skips one.
+ * A database trigger announces each event (pg_notify) when it commits.
  */
-export async function recordRunEvent(input: RecordRunEventInput, tx: Tx = db) {
+export async function recordRunEvent(input: RecordRunEventInput, tx?: Tx) {
+  if (!tx) return db.$transaction((inner) => recordRunEvent(input, inner));
+  const { lastEventSeq } = await tx.run.update({
+    where: { id: input.runId },
+    data: { lastEventSeq: { increment: 1 } },
+    select: { lastEventSeq: true },
+  });
   return tx.runEvent.create({
     data: {
       runId: input.runId,
+      seq: lastEventSeq,
       type: input.type,
       payload: input.payload ?? {},
       costDeltaUsd: input.costDeltaUsd ?? 0,

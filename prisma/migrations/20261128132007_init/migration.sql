@@ -56,6 +56,7 @@ CREATE TABLE "Run" (
     "outputTokens" INTEGER NOT NULL DEFAULT 0,
     "cacheReadTokens" INTEGER NOT NULL DEFAULT 0,
     "cacheWriteTokens" INTEGER NOT NULL DEFAULT 0,
+    "lastEventSeq" INTEGER NOT NULL DEFAULT 0,
     "models" JSONB NOT NULL DEFAULT '{}',
     "allowWorkflowChanges" BOOLEAN NOT NULL DEFAULT false,
     "summary" TEXT,
@@ -143,6 +144,7 @@ CREATE TABLE "LlmCall" (
 CREATE TABLE "RunEvent" (
     "id" SERIAL NOT NULL,
     "runId" TEXT NOT NULL,
+    "seq" INTEGER NOT NULL,
     "type" TEXT NOT NULL,
     "payload" JSONB NOT NULL DEFAULT '{}',
     "costDeltaUsd" DECIMAL(20,10) NOT NULL DEFAULT 0,
@@ -259,7 +261,7 @@ CREATE INDEX "LlmCall_runId_idx" ON "LlmCall"("runId");
 CREATE INDEX "LlmCall_sessionId_idx" ON "LlmCall"("sessionId");
 
 -- CreateIndex
-CREATE INDEX "RunEvent_runId_id_idx" ON "RunEvent"("runId", "id");
+CREATE UNIQUE INDEX "RunEvent_runId_seq_key" ON "RunEvent"("runId", "seq");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "PullRequest_taskId_key" ON "PullRequest"("taskId");

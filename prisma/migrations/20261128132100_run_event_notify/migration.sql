@@ -3,7 +3,7 @@
 -- that could still roll back, and no writer can forget to notify.
 CREATE OR REPLACE FUNCTION "notify_run_event"() RETURNS trigger AS $$
 BEGIN
-  PERFORM pg_notify('run_events', json_build_object('runId', NEW."runId", 'id', NEW."id")::text);
+  PERFORM pg_notify('run_events', json_build_object('runId', NEW."runId", 'seq', NEW."seq")::text);
   RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;

@@ -1,0 +1,58 @@
+// The JSON shapes the REST API and SSE stream send to browsers. Money is in USD as numbers.
+import type { RunStatus, TaskStatus, PullRequestState } from "../generated/prisma/enums";
+
+export type RunSummaryDto = {
+  id: string;
+  title: string;
+  repository: string | null; // "owner/name"
+  status: RunStatus;
+  budgetUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+  createdAt: string; // ISO
+  startedAt: string | null;
+  finishedAt: string | null;
+  url: string; // absolute link to the run page
+};
+
+export type TaskDto = {
+  key: string;
+  title: string;
+  status: TaskStatus;
+  iteration: number;
+  costUsd: number;
+  branch: string | null;
+  pullRequest: { number: number; url: string; state: PullRequestState } | null;
+};
+
+export type RunDetailDto = RunSummaryDto & {
+  spec: string;
+  maxIterations: number;
+  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  tasks: TaskDto[];
+  eventsCount: number;
+  summary: string | null;
+  error: string | null;
+};
+
+/** Run fields that change as events arrive, sent along with each streamed event. */
+export type RunProgressDto = Pick<RunDetailDto, "status" | "spentUsd" | "reservedUsd" | "tokens" | "error" | "finishedAt">;
+
+export type RunEventDto = {
+  id: number;
+  runId: string;
+  type: string;
+  payload: unknown;
+  costDeltaUsd: number;
+  createdAt: string;
+  run: RunProgressDto;
+};
+
+export type RunListDto = { runs: RunSummaryDto[]; nextCursor: string | null };
+
+export type CreateRunResponseDto = { id: string; url: string };
+
+/** Error body of every failing API call. */
+export type ApiErrorDto = {
+  error: { code: string; message: string; details?: { fields?: { field: string; message: string }[] } };
+};
