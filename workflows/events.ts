@@ -8,7 +8,7 @@ const repositoryFullName = z.string().regex(/^[\w.-]+\/[\w.-]+$/);
 const authorAssociation = z.string(); // OWNER | MEMBER | COLLABORATOR | CONTRIBUTOR | NONE | ...
 
 export const runRequested = eventType("factory/run.requested", {
-  schema: z.object({ runId }),
+  schema: z.object({ runId, repository: repositoryFullName }),
 });
 
 export const runCancelled = eventType("factory/run.cancelled", {

@@ -1,4 +1,4 @@
-import type { Prisma } from "../generated/prisma/client";
+import type { Prisma, RunEvent } from "../generated/prisma/client";
 import { db } from "../db";
 
 type Tx = Prisma.TransactionClient;
@@ -16,7 +16,7 @@ export type RecordRunEventInput = {
  * so a run's events commit in seq order and a stream reading "after seq N" never skips one.
  * A database trigger announces each event (pg_notify) when it commits.
  */
-export async function recordRunEvent(input: RecordRunEventInput, tx?: Tx) {
+export async function recordRunEvent(input: RecordRunEventInput, tx?: Tx): Promise<RunEvent> {
   if (!tx) return db.$transaction((inner) => recordRunEvent(input, inner));
   const { lastEventSeq } = await tx.run.update({
     where: { id: input.runId },

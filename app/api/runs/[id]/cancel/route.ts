@@ -1,0 +1,21 @@
+import { requireAuth } from "../../../../../lib/auth/session";
+import { handleRoute } from "../../../../../lib/http";
+import { cancelRun } from "../../../../../lib/runs/cancel-run";
+import { inngest } from "../../../../../workflows/client";
+import { runCancelled, runFinished } from "../../../../../workflows/events";
+
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  return handleRoute(async () => {
+    requireAuth(request);
+    const { id } = await params;
+    const run = await cancelRun({
+      runId: id,
+      notifyEngine: async (runId) =>
+        void (await inngest.send([
+          runCancelled.create({ runId, reason: "cancelled by user" }),
+          runFinished.create({ runId, status: "cancelled" }),
+        ])),
+    });
+    return Response.json(run);
+  });
+}

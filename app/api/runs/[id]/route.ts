@@ -1,0 +1,13 @@
+import { requireAuth } from "../../../../lib/auth/session";
+import { handleRoute } from "../../../../lib/http";
+import { getRunDetailOrThrow } from "../../../../lib/runs/get-run-detail-or-throw";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  return handleRoute(async () => {
+    requireAuth(request);
+    const { id } = await params;
+    return Response.json(await getRunDetailOrThrow(id));
+  });
+}

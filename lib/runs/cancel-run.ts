@@ -1,0 +1,37 @@
+import { db } from "../db";
+import { AppError } from "../errors";
+import type { RunStatus } from "../generated/prisma/enums";
+import { recordRunEvent } from "./record-run-event";
+
+const activeStatuses: RunStatus[] = ["queued", "planning", "running"];
+
+/**
+ * Marks an active run cancelled and records it. `notifyEngine` tells the workflow engine,
+ * whose functions cancel on that event; a finished run is left as it is (409).
+ */
+export async function cancelRun(options: { runId: string; notifyEngine: (runId: string) => Promise<void> }) {
+  const run = await db.$transaction(async (tx) => {
+    const current = await tx.run.findUnique({ where: { id: options.runId }, select: { status: true } });
+    if (!current) throw new AppError("not_found", `Run ${options.runId} not found`);
+    if (!activeStatuses.includes(current.status)) {
+      throw new AppError("conflict", `Run is already ${current.status}; only queued, planning or running runs can be cancelled`);
+    }
+    const updated = await tx.run.update({
+      where: { id: options.runId },
+      data: { status: "cancelled", finishedAt: new Date() },
+      select: { id: true, status: true },
+    });
+    await recordRunEvent({ runId: options.runId, type: "run.cancelled", payload: { by: "user" } }, tx);
+    return updated;
+  });
+  try {
+    await options.notifyEngine(options.runId);
+  } catch (cause) {
+    throw new AppError(
+      "unavailable",
+      "The run is marked cancelled, but the workflow engine could not be told; its workers stop at their next step.",
+      { cause, details: { runId: options.runId } },
+    );
+  }
+  return run;
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** Limits for a new run; violations are 400s naming the field. */
+export const createRunInput = z.object({
+  repo: z
+    .string({ message: "is required" })
+    .trim()
+    .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { message: 'must be a GitHub repository in "owner/name" form' })
+    .max(140, { message: "must be at most 140 characters" }),
+  title: z.string({ message: "is required" }).trim().min(1, { message: "must not be empty" }).max(200, { message: "must be at most 200 characters" }),
+  spec: z.string({ message: "is required" }).min(1, { message: "must not be empty" }).max(100_000, { message: "must be at most 100000 characters" }),
+  budgetUsd: z
+    .number({ message: "must be a number of US dollars" })
+    .gt(0, { message: "must be more than 0" })
+    .max(10_000, { message: "must be at most 10000" }),
+  maxIterations: z
+    .number({ message: "must be a whole number" })
+    .int({ message: "must be a whole number" })
+    .min(1, { message: "must be at least 1" })
+    .max(20, { message: "must be at most 20" })
+    .default(3),
+});
+
+export type CreateRunInput = z.infer<typeof createRunInput>;

@@ -1,0 +1,28 @@
+import { db } from "../db";
+import type { RunStatus } from "../generated/prisma/enums";
+import { recordRunEvent } from "./record-run-event";
+
+export type FinalRunStatus = Extract<RunStatus, "succeeded" | "failed" | "cancelled" | "budget_exhausted">;
+
+const activeStatuses: RunStatus[] = ["queued", "planning", "running"];
+
+/**
+ * Sets a run's final status with a readable reason, once: a run that already ended (e.g.
+ * cancelled by the user) keeps its status. Returns the status the run ends with.
+ */
+export async function finishRun(options: { runId: string; status: FinalRunStatus; reason?: string; summary?: string }): Promise<RunStatus | null> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.run.updateMany({
+      where: { id: options.runId, status: { in: activeStatuses } },
+      data: { status: options.status, error: options.reason ?? null, summary: options.summary, finishedAt: new Date() },
+    });
+    if (count > 0) {
+      await recordRunEvent(
+        { runId: options.runId, type: `run.${options.status}`, payload: { reason: options.reason ?? null, summary: options.summary ?? null } },
+        tx,
+      );
+    }
+    const run = await tx.run.findUnique({ where: { id: options.runId }, select: { status: true } });
+    return run?.status ?? null;
+  });
+}

@@ -1,0 +1,97 @@
+import type { Prisma } from "../generated/prisma/client";
+import { publicUrl } from "../env";
+import type { RunDetailDto, RunProgressDto, RunSummaryDto, TaskDto } from "./run-dto";
+
+export const runSummarySelect = {
+  id: true,
+  title: true,
+  status: true,
+  budgetUsd: true,
+  spentUsd: true,
+  reservedUsd: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  repository: { select: { owner: true, name: true } },
+} satisfies Prisma.RunSelect;
+
+export const runProgressSelect = {
+  status: true,
+  spentUsd: true,
+  reservedUsd: true,
+  inputTokens: true,
+  outputTokens: true,
+  cacheReadTokens: true,
+  cacheWriteTokens: true,
+  error: true,
+  finishedAt: true,
+} satisfies Prisma.RunSelect;
+
+type RunSummaryRow = Prisma.RunGetPayload<{ select: typeof runSummarySelect }>;
+type RunProgressRow = Prisma.RunGetPayload<{ select: typeof runProgressSelect }>;
+
+export const runPageUrl = (runId: string) => `${publicUrl()}/runs/${runId}`;
+
+export function toRunSummaryDto(run: RunSummaryRow): RunSummaryDto {
+  return {
+    id: run.id,
+    title: run.title,
+    repository: run.repository ? `${run.repository.owner}/${run.repository.name}` : null,
+    status: run.status,
+    budgetUsd: run.budgetUsd.toNumber(),
+    spentUsd: run.spentUsd.toNumber(),
+    reservedUsd: run.reservedUsd.toNumber(),
+    createdAt: run.createdAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    url: runPageUrl(run.id),
+  };
+}
+
+export function toRunProgressDto(run: RunProgressRow): RunProgressDto {
+  return {
+    status: run.status,
+    spentUsd: run.spentUsd.toNumber(),
+    reservedUsd: run.reservedUsd.toNumber(),
+    tokens: { input: run.inputTokens, output: run.outputTokens, cacheRead: run.cacheReadTokens, cacheWrite: run.cacheWriteTokens },
+    error: run.error,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export const runDetailSelect = {
+  ...runSummarySelect,
+  ...runProgressSelect,
+  spec: true,
+  maxIterations: true,
+  summary: true,
+  lastEventSeq: true,
+  tasks: {
+    orderBy: { createdAt: "asc" },
+    select: {
+      key: true,
+      title: true,
+      status: true,
+      iteration: true,
+      costUsd: true,
+      branch: true,
+      pullRequest: { select: { number: true, url: true, state: true } },
+    },
+  },
+} satisfies Prisma.RunSelect;
+
+type RunDetailRow = Prisma.RunGetPayload<{ select: typeof runDetailSelect }>;
+
+export function toRunDetailDto(run: RunDetailRow): RunDetailDto {
+  return {
+    ...toRunSummaryDto(run),
+    ...toRunProgressDto(run),
+    spec: run.spec,
+    maxIterations: run.maxIterations,
+    summary: run.summary,
+    eventsCount: run.lastEventSeq,
+    tasks: run.tasks.map(
+      (task): TaskDto => ({ ...task, costUsd: task.costUsd.toNumber(), pullRequest: task.pullRequest }),
+    ),
+  };
+}

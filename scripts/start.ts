@@ -1,0 +1,3 @@
+import { launchFactory } from "./launch";
+
+await launchFactory("start");
