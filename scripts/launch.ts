@@ -69,6 +69,7 @@ export async function launchFactory(mode: "dev" | "start"): Promise<void> {
     FACTORY_API_TOKEN: apiToken,
     FACTORY_PUBLIC_URL: appUrl,
     PORT: String(port),
+    NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
     // Without keys there is no Inngest Cloud or self-hosted server to talk to: use a Dev Server.
     ...(!hasInngestKeys && !env.INNGEST_DEV ? { INNGEST_DEV: "1" } : {}),
   };
