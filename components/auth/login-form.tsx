@@ -1,0 +1,69 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { ApiError } from "../../lib/client/api-fetch";
+import { resolveNextPath, useLogin } from "../../lib/client/use-session";
+import { Button } from "../ui/button";
+import { FieldError, FieldHint, Input, Label } from "../ui/input";
+
+export function LoginForm({ next }: { next: string | null }) {
+  const router = useRouter();
+  const login = useLogin();
+  const [token, setToken] = useState("");
+  const [errorMessage, setErrorMessage] = useState<string>();
+
+  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!token.trim()) {
+      setErrorMessage("Enter the API token.");
+      return;
+    }
+    setErrorMessage(undefined);
+    login.mutate(token.trim(), {
+      onSuccess: () => {
+        router.replace(resolveNextPath(next));
+        router.refresh();
+      },
+      onError: (error) => {
+        // The server's 401 message says the token is wrong without describing it.
+        setErrorMessage(
+          error instanceof ApiError && error.status === 401
+            ? error.message || "That token is not valid."
+            : error.message || "Login failed. Try again.",
+        );
+      },
+    });
+  };
+
+  return (
+    <form onSubmit={handleSubmit} noValidate className="space-y-4">
+      <div>
+        <Label htmlFor="login-token">API token</Label>
+        <Input
+          id="login-token"
+          name="token"
+          type="password"
+          autoComplete="current-password"
+          autoFocus
+          data-testid="login-token"
+          value={token}
+          onChange={(event) => setToken(event.target.value)}
+          isInvalid={Boolean(errorMessage)}
+          aria-describedby={errorMessage ? "login-error" : "login-hint"}
+          className="mt-1 font-mono"
+        />
+        {errorMessage ? (
+          <FieldError id="login-error" testId="login-error" message={errorMessage} />
+        ) : (
+          <FieldHint id="login-hint">
+            The value of <code className="font-mono">FACTORY_API_TOKEN</code>; <code className="font-mono">npm run dev</code> prints it at start-up.
+          </FieldHint>
+        )}
+      </div>
+      <Button type="submit" data-testid="login-submit" disabled={login.isPending} className="w-full">
+        {login.isPending ? "Logging in…" : "Log in"}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { buttonClasses } from "../ui/button";
+import { cx } from "../../lib/client/cx";
+import { LogoutButton } from "./logout-button";
+
+export function AppNav() {
+  const pathname = usePathname();
+  const isRunsActive = pathname === "/" || (pathname.startsWith("/runs/") && pathname !== "/runs/new");
+  return (
+    <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/90 backdrop-blur">
+      <nav aria-label="Main" className="mx-auto flex h-12 max-w-6xl items-center gap-4 px-4">
+        <Link href="/" className="flex items-center gap-2 text-sm font-semibold tracking-tight text-slate-900">
+          <span aria-hidden className="inline-block size-2.5 rounded-sm bg-accent-600" />
+          Dark Factory
+        </Link>
+        <Link
+          href="/"
+          aria-current={isRunsActive ? "page" : undefined}
+          className={cx("rounded px-2 py-1 text-sm", isRunsActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-600 hover:text-slate-900")}
+        >
+          Runs
+        </Link>
+        <div className="ml-auto flex items-center gap-2">
+          <Link href="/runs/new" data-testid="nav-new-run" className={buttonClasses({ size: "sm" })}>
+            New run
+          </Link>
+          <LogoutButton />
+        </div>
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,120 @@
+"use client";
+
+import Link from "next/link";
+import type { RunSummaryDto } from "../../lib/client/run-types";
+import { formatUsd } from "../../lib/client/format";
+import { useRuns } from "../../lib/client/use-runs";
+import { Button, buttonClasses } from "../ui/button";
+import { Card } from "../ui/card";
+import { CostMeter } from "./cost-meter";
+import { RelativeTime } from "./relative-time";
+import { RunStatusBadge } from "./run-status-badge";
+
+export function RunsList() {
+  const runsQuery = useRuns();
+  const runs = runsQuery.data?.pages.flatMap((page) => page.runs) ?? [];
+
+  return (
+    <div className="space-y-4">
+      <div className="flex items-end justify-between gap-4">
+        <div>
+          <h1 className="text-xl font-semibold tracking-tight text-slate-900">Runs</h1>
+          <p className="text-sm text-slate-500">Every spec the factory worked on, its outcome and what it cost.</p>
+        </div>
+        <Link href="/runs/new" className={buttonClasses()}>
+          New run
+        </Link>
+      </div>
+
+      {runs.length > 0 && <RunsTotals runs={runs} />}
+
+      <Card className="overflow-hidden">
+        {runsQuery.isPending ? (
+          <p role="status" className="px-4 py-10 text-center text-sm text-slate-500">
+            Loading runs…
+          </p>
+        ) : runsQuery.isError && runs.length === 0 ? (
+          <div role="alert" className="px-4 py-10 text-center text-sm">
+            <p className="text-red-700">Could not load runs: {runsQuery.error.message}</p>
+            <Button variant="secondary" size="sm" className="mt-3" onClick={() => runsQuery.refetch()}>
+              Retry
+            </Button>
+          </div>
+        ) : runs.length === 0 ? (
+          <div data-testid="runs-empty" className="px-4 py-12 text-center">
+            <p className="text-sm font-medium text-slate-900">No runs yet</p>
+            <p className="mt-1 text-sm text-slate-500">Write a spec, pick a repository and a budget, and the factory opens pull requests.</p>
+            <Link href="/runs/new" className={buttonClasses({ className: "mt-4" })}>
+              Start your first run
+            </Link>
+          </div>
+        ) : (
+          <div className="overflow-x-auto">
+            <table data-testid="runs-table" className="w-full text-left text-sm">
+              <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
+                <tr>
+                  <th scope="col" className="w-40 px-4 py-2">Status</th>
+                  <th scope="col" className="w-full px-4 py-2">Run</th>
+                  <th scope="col" className="w-60 px-4 py-2">Cost</th>
+                  <th scope="col" className="w-28 px-4 py-2 text-right">Age</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {runs.map((run) => (
+                  <tr key={run.id} data-testid={`run-row-${run.id}`} className="relative hover:bg-slate-50">
+                    <td className="px-4 py-2.5 align-top">
+                      <RunStatusBadge status={run.status} />
+                    </td>
+                    <td className="max-w-0 min-w-48 px-4 py-2.5 align-top">
+                      <Link href={`/runs/${run.id}`} className="block truncate font-medium text-slate-900 after:absolute after:inset-0 hover:text-accent-700">
+                        {run.title}
+                      </Link>
+                      <span className="block truncate font-mono text-xs text-slate-500">{run.repository ?? "—"}</span>
+                    </td>
+                    <td className="px-4 py-2.5 align-top">
+                      <CostMeter spentUsd={run.spentUsd} reservedUsd={run.reservedUsd} budgetUsd={run.budgetUsd} />
+                    </td>
+                    <td className="px-4 py-2.5 text-right align-top whitespace-nowrap text-slate-500">
+                      <RelativeTime iso={run.createdAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      {runsQuery.hasNextPage && (
+        <div className="flex justify-center">
+          <Button variant="secondary" onClick={() => runsQuery.fetchNextPage()} disabled={runsQuery.isFetchingNextPage}>
+            {runsQuery.isFetchingNextPage ? "Loading…" : "Load more"}
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Spend and outcomes across the runs on screen: the return-on-investment glance. */
+function RunsTotals({ runs }: { runs: RunSummaryDto[] }) {
+  const spentUsd = runs.reduce((sum, run) => sum + run.spentUsd, 0);
+  const succeeded = runs.filter((run) => run.status === "succeeded").length;
+  const finished = runs.filter((run) => !["queued", "planning", "running"].includes(run.status)).length;
+  const active = runs.length - finished;
+  const stats = [
+    { label: "Spent (shown runs)", value: formatUsd(spentUsd) },
+    { label: "Succeeded", value: finished > 0 ? `${succeeded} of ${finished} finished` : "—" },
+    { label: "In progress", value: String(active) },
+  ];
+  return (
+    <dl className="grid grid-cols-3 gap-3">
+      {stats.map((stat) => (
+        <div key={stat.label} className="rounded-lg border border-slate-200 bg-white px-4 py-2.5 shadow-sm">
+          <dt className="text-xs text-slate-500">{stat.label}</dt>
+          <dd className="text-base font-semibold tabular-nums text-slate-900">{stat.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

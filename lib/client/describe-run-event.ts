@@ -1,0 +1,48 @@
+// One short human line for a run event. Event types grow with the factory, so this reads the
+// common payload fields rather than knowing every type.
+
+const SUMMARY_MAX_CHARS = 160;
+const PREFERRED_TEXT_FIELDS = ["message", "summary", "reason", "error", "detail", "description", "title"] as const;
+
+/** "run.started" -> "Run started"; "task/pr.opened" -> "Task pr opened". */
+export function humanizeEventType(type: string) {
+  const words = type.replace(/[./_:-]+/g, " ").trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : "Event";
+}
+
+export function describeRunEvent(event: { type: string; payload: unknown }): string {
+  const payload = event.payload;
+  if (typeof payload === "string") return truncate(payload);
+  if (!isRecord(payload)) return "";
+
+  const parts: string[] = [];
+  const text = PREFERRED_TEXT_FIELDS.map((field) => payload[field]).find((value) => typeof value === "string" && value.trim());
+  if (typeof text === "string") parts.push(text.trim());
+
+  const task = payload.taskKey ?? payload.task;
+  if (typeof task === "string" && !parts.some((part) => part.includes(task))) parts.unshift(`[${task}]`);
+  if (typeof payload.role === "string") parts.push(typeof payload.model === "string" ? `${payload.role} on ${payload.model}` : payload.role);
+  if (typeof payload.status === "string") parts.push(`status: ${payload.status.replace(/_/g, " ")}`);
+  if (typeof payload.from === "string" && typeof payload.to === "string") parts.push(`${payload.from} → ${payload.to}`);
+  if (typeof payload.iteration === "number") parts.push(`iteration ${payload.iteration}`);
+  if (typeof payload.pullRequestNumber === "number") parts.push(`PR #${payload.pullRequestNumber}`);
+
+  if (parts.length === 0) {
+    // Fall back to the payload's simple fields, e.g. "model: glm-5.2, turns: 4".
+    const scalars = Object.entries(payload)
+      .filter(([, value]) => ["string", "number", "boolean"].includes(typeof value))
+      .slice(0, 4)
+      .map(([key, value]) => `${key}: ${String(value)}`);
+    parts.push(...scalars);
+  }
+  return truncate(parts.join(" · "));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function truncate(text: string) {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > SUMMARY_MAX_CHARS ? `${oneLine.slice(0, SUMMARY_MAX_CHARS - 1)}…` : oneLine;
+}

@@ -1,0 +1,9 @@
+// Query-key factories: every cache entry for a resource hangs under one root key.
+
+export const runKeys = {
+  all: ["runs"] as const,
+  lists: () => [...runKeys.all, "list"] as const,
+  list: (options: { limit: number }) => [...runKeys.lists(), options] as const,
+  details: () => [...runKeys.all, "detail"] as const,
+  detail: (id: string) => [...runKeys.details(), id] as const,
+};
