@@ -1,0 +1,74 @@
+// GitHub App auth: finds the App's installation on a repository and hands out its
+// installation token, cached and refreshed a few minutes before it expires.
+import { createAppAuth } from "@octokit/auth-app";
+import { Octokit } from "@octokit/rest";
+import { toGitHubError } from "./to-github-error";
+
+export type InstallationTokenSource = {
+  getToken(owner: string, repo: string): Promise<string>;
+};
+
+export type CreateInstallationTokenSourceOptions = {
+  appId: string;
+  privateKey: string;
+  baseUrl: string;
+  /** Refresh this long before expiry (default 5 minutes), so no request carries a dying token. */
+  refreshMarginMs?: number;
+  now?: () => number;
+};
+
+type CachedToken = { token: string; expiresAt: number };
+
+export function createInstallationTokenSource(options: CreateInstallationTokenSourceOptions): InstallationTokenSource {
+  const margin = options.refreshMarginMs ?? 5 * 60_000;
+  const now = options.now ?? Date.now;
+  // A plain client (no App hook) for the JWT-authenticated App endpoints.
+  const appClient = new Octokit({ baseUrl: options.baseUrl.replace(/\/$/, ""), log: { debug() {}, info() {}, warn() {}, error() {} } });
+  const appAuth = createAppAuth({ appId: options.appId, privateKey: options.privateKey, request: appClient.request });
+  const installationIds = new Map<string, Promise<number>>();
+  const tokens = new Map<number, CachedToken>();
+  const inFlight = new Map<number, Promise<CachedToken>>();
+
+  function installationIdFor(owner: string, repo: string): Promise<number> {
+    const key = `${owner}/${repo}`.toLowerCase();
+    let id = installationIds.get(key);
+    if (!id) {
+      id = (async () => {
+        const { token: jwt } = await appAuth({ type: "app" });
+        const { data } = await appClient.request("GET /repos/{owner}/{repo}/installation", {
+          owner, repo, headers: { authorization: `bearer ${jwt}` },
+        });
+        return data.id;
+      })();
+      id.catch(() => installationIds.delete(key));
+      installationIds.set(key, id);
+    }
+    return id;
+  }
+
+  async function issueToken(installationId: number): Promise<CachedToken> {
+    // refresh: true skips auth-app's own 59-minute cache; expiry is tracked here instead.
+    const result = await appAuth({ type: "installation", installationId, refresh: true });
+    return { token: result.token, expiresAt: Date.parse(result.expiresAt) };
+  }
+
+  return {
+    async getToken(owner, repo) {
+      try {
+        const installationId = await installationIdFor(owner, repo);
+        const cached = tokens.get(installationId);
+        if (cached && cached.expiresAt - margin > now()) return cached.token;
+        let pending = inFlight.get(installationId);
+        if (!pending) {
+          pending = issueToken(installationId).finally(() => inFlight.delete(installationId));
+          inFlight.set(installationId, pending);
+        }
+        const fresh = await pending;
+        tokens.set(installationId, fresh);
+        return fresh.token;
+      } catch (error) {
+        throw toGitHubError(error, `get a GitHub App installation token for ${owner}/${repo}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { factoryBranchName, isFactoryBranch } from "./factory-branch-name";
+import { findCommentableLines } from "./find-commentable-lines";
+import { hiddenMarker, isFactoryAuthored } from "./hidden-marker";
+
+describe("findCommentableLines", () => {
+  it("counts new-file lines through added and context lines, skipping removed ones, across hunks", () => {
+    const patch = [
+      "@@ -1,4 +1,4 @@",
+      " one",
+      "-two",
+      "+TWO",
+      " three",
+      " four",
+      "@@ -20,3 +20,4 @@ function tail() {",
+      " twenty",
+      "+inserted",
+      " twenty-one",
+      " twenty-two",
+      "\\ No newline at end of file",
+    ].join("\n");
+    const lines = findCommentableLines([{ filename: "a.ts", patch }, { filename: "binary.png" }]);
+    expect([...lines.get("a.ts")!]).toEqual([1, 2, 3, 4, 20, 21, 22, 23]);
+    expect(lines.get("binary.png")!.size).toBe(0);
+  });
+});
+
+describe("names and markers", () => {
+  it("builds safe factory branch names and recognises them", () => {
+    expect(factoryBranchName("Run_1", "Add API/v2")).toBe("factory/run_1-add-api-v2");
+    expect(isFactoryBranch("factory/run_1-t1")).toBe(true);
+    expect(isFactoryBranch("main")).toBe(false);
+    expect(isFactoryBranch("factory/")).toBe(false);
+  });
+
+  it("hidden markers are HTML comments the factory can find again", () => {
+    const marker = hiddenMarker("review", "run 1/t1");
+    expect(marker).toBe("<!-- dark-factory:review:run_1_t1 -->");
+    expect(isFactoryAuthored(`LGTM\n${marker}`)).toBe(true);
+    expect(isFactoryAuthored("LGTM")).toBe(false);
+  });
+});

@@ -1,0 +1,85 @@
+// POST /api/github/webhook: verify the signature, de-duplicate on the delivery id, turn
+// the delivery into typed Inngest events, answer fast. Heavy work happens in workflows.
+import { Webhooks } from "@octokit/webhooks";
+import { db } from "../db";
+import { getEnv } from "../env";
+import { AppError } from "../errors";
+import { redactSecrets } from "../redact";
+import { recordHumanReview } from "./record-human-review";
+import { recordPullRequestClosed } from "./record-pull-request-closed";
+import { translateWebhook, type WebhookEvent } from "./translate-webhook";
+import { envelopeSchema } from "./webhook-payloads";
+
+/** GitHub caps webhook payloads at 25 MB. */
+const maxPayloadBytes = 25 * 1024 * 1024;
+
+export type SendEvents = (events: WebhookEvent[]) => Promise<unknown>;
+
+export type HandleWebhookInput = {
+  headers: Headers;
+  rawBody: string;
+  /** Defaults to inngest.send; tests inject their own. */
+  sendEvents?: SendEvents;
+};
+
+export type WebhookResult = { status: number; body: { status: "accepted" | "ignored" | "duplicate"; reason?: string; events?: string[] } };
+
+export async function handleWebhook(input: HandleWebhookInput): Promise<WebhookResult> {
+  const secret = getEnv().GITHUB_WEBHOOK_SECRET;
+  if (!secret) throw new AppError("unavailable", "GITHUB_WEBHOOK_SECRET is not set, so webhook deliveries cannot be verified. Set it to the secret configured on the GitHub webhook.");
+  const signature = input.headers.get("x-hub-signature-256");
+  if (!signature) throw new AppError("unauthorized", "Missing X-Hub-Signature-256 header");
+  if (!(await isSignatureValid(secret, input.rawBody, signature))) throw new AppError("unauthorized", "Invalid X-Hub-Signature-256 signature");
+  if (Buffer.byteLength(input.rawBody) > maxPayloadBytes) throw new AppError("payload_too_large", "Webhook payload exceeds 25 MB");
+
+  const event = input.headers.get("x-github-event");
+  const deliveryId = input.headers.get("x-github-delivery");
+  if (!event || !deliveryId || deliveryId.length > 100) throw new AppError("bad_request", "Missing or invalid X-GitHub-Event or X-GitHub-Delivery header");
+  let payload: unknown;
+  try {
+    payload = JSON.parse(input.rawBody);
+  } catch {
+    throw new AppError("bad_request", "Webhook body is not valid JSON");
+  }
+  const action = envelopeSchema.safeParse(payload).data?.action ?? null;
+
+  if (await db.webhookDelivery.findUnique({ where: { id: deliveryId }, select: { id: true } })) {
+    return { status: 200, body: { status: "duplicate" } };
+  }
+  const decision = await translateWebhook({ event, deliveryId, payload });
+  if (decision.outcome === "ignored") {
+    await recordDelivery(deliveryId, event, action, `ignored:${decision.reason}`);
+    return { status: 202, body: { status: "ignored", reason: decision.reason } };
+  }
+  // Cheap and idempotent, so it happens here; it survives a failed send and a redelivery.
+  if (decision.closure) await recordPullRequestClosed(decision.closure);
+  if (decision.humanReview) await recordHumanReview(decision.humanReview);
+  const send = input.sendEvents ?? sendWithInngest;
+  try {
+    await send(decision.events);
+  } catch (error) {
+    // Not recorded as processed: GitHub redelivers, and the event ids let Inngest de-duplicate.
+    console.error(`[github] could not send webhook events to Inngest: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
+    throw new AppError("unavailable", "Could not queue the webhook's work; retry the delivery");
+  }
+  await recordDelivery(deliveryId, event, action, "accepted");
+  return { status: 202, body: { status: "accepted", events: decision.events.map((e) => e.name) } };
+}
+
+async function isSignatureValid(secret: string, rawBody: string, signature: string): Promise<boolean> {
+  try {
+    return await new Webhooks({ secret }).verify(rawBody, signature);
+  } catch {
+    return false; // malformed signature header
+  }
+}
+
+async function recordDelivery(id: string, event: string, action: string | null, outcome: string): Promise<void> {
+  // A concurrent delivery of the same id may have recorded it first; that is fine.
+  await db.webhookDelivery.createMany({ data: [{ id, event, action, outcome: outcome.slice(0, 500) }], skipDuplicates: true });
+}
+
+async function sendWithInngest(events: WebhookEvent[]): Promise<unknown> {
+  const { inngest } = await import("../../workflows/client");
+  return inngest.send(events);
+}

@@ -1,0 +1,46 @@
+// Opens (or finds) the draft PR of a task and records it: the PullRequest row, the task's
+// branch, and a RunEvent the first time. Safe to re-run from a retried workflow step.
+import { db } from "../db";
+import { publicUrl } from "../env";
+import { AppError } from "../errors";
+import { recordRunEvent } from "../runs/record-run-event";
+import type { GitHubClient } from "./create-github-client";
+import { factoryBranchName } from "./factory-branch-name";
+import { openDraftPullRequest } from "./open-draft-pull-request";
+import { renderPullRequestBody } from "./render-pull-request-body";
+
+export async function openTaskPullRequest(input: { taskId: string; client?: GitHubClient }) {
+  const task = await db.task.findUnique({
+    where: { id: input.taskId },
+    select: {
+      id: true, key: true, title: true, description: true, acceptanceCriteria: true, branch: true, costUsd: true,
+      run: { select: { id: true, repository: { select: { id: true, owner: true, name: true, defaultBranch: true } } } },
+    },
+  });
+  if (!task) throw new AppError("not_found", `Task ${input.taskId} not found`);
+  const repository = task.run.repository;
+  if (!repository) throw new AppError("bad_request", `Run ${task.run.id} has no repository, so it cannot open a pull request`);
+  const branch = task.branch ?? factoryBranchName(task.run.id, task.key);
+  const runUrl = `${publicUrl()}/runs/${task.run.id}`;
+
+  const pr = await openDraftPullRequest({
+    owner: repository.owner, repo: repository.name, client: input.client, head: branch, base: repository.defaultBranch,
+    title: `[factory] ${task.title}`,
+    body: renderPullRequestBody({ runId: task.run.id, runUrl, task, costUsd: Number(task.costUsd.toString()) }),
+  });
+
+  return db.$transaction(async (tx) => {
+    const existing = await tx.pullRequest.findUnique({ where: { repositoryId_headBranch: { repositoryId: repository.id, headBranch: branch } } });
+    const data = { number: pr.number, url: pr.url, headSha: pr.headSha, baseBranch: pr.baseBranch };
+    const row = existing
+      ? await tx.pullRequest.update({ where: { id: existing.id }, data })
+      : await tx.pullRequest.create({
+          data: { ...data, repositoryId: repository.id, runId: task.run.id, taskId: task.id, headBranch: branch, state: pr.isDraft ? "draft" : "open" },
+        });
+    if (task.branch !== branch) await tx.task.update({ where: { id: task.id }, data: { branch } });
+    if (!existing) {
+      await recordRunEvent({ runId: task.run.id, type: "pull_request.opened", payload: { taskKey: task.key, number: pr.number, url: pr.url, branch } }, tx);
+    }
+    return { pullRequest: row, isCreated: pr.isCreated };
+  });
+}

@@ -1,0 +1,32 @@
+// The PR description: what the task is, how it is judged, where to watch it, what it cost.
+import { hiddenMarker } from "./hidden-marker";
+
+export type PullRequestBodyInput = {
+  runId: string;
+  runUrl: string;
+  task: { key: string; title: string; description: string; acceptanceCriteria: string[] };
+  costUsd: number;
+  /** e.g. "iteration 2 of 3: tests passing, review requested changes" */
+  progress?: string;
+};
+
+export function renderPullRequestBody(input: PullRequestBodyInput): string {
+  const criteria = input.task.acceptanceCriteria.length
+    ? input.task.acceptanceCriteria.map((c) => `- [ ] ${c}`).join("\n")
+    : "_None given._";
+  return [
+    hiddenMarker("pr", `${input.runId}:${input.task.key}`),
+    `> Opened by Dark Factory for task \`${input.task.key}\` of [run ${input.runId}](${input.runUrl}).`,
+    "",
+    "## Task",
+    input.task.description.trim() || input.task.title,
+    "",
+    "## Acceptance criteria",
+    criteria,
+    "",
+    "## Progress",
+    `- Cost so far: **$${input.costUsd.toFixed(4)}**`,
+    ...(input.progress ? [`- ${input.progress}`] : []),
+    `- Live: ${input.runUrl}`,
+  ].join("\n");
+}

@@ -1,0 +1,124 @@
+// Decides what a verified GitHub delivery means for the factory: typed Inngest events to
+// send, or a reason to ignore it. Reads the database only to tell factory PRs apart.
+import {
+  githubCheckRunCompleted, githubCheckSuiteCompleted, githubIssueCommentCreated,
+  githubPullRequestClosed, githubReviewCommentCreated, githubReviewSubmitted,
+} from "../../workflows/events";
+import { findFactoryPullRequest } from "./find-factory-pull-request";
+import { isFactoryAuthored } from "./hidden-marker";
+import type { HumanReviewInput } from "./record-human-review";
+import type { RecordPullRequestClosedInput } from "./record-pull-request-closed";
+import {
+  checkRunPayloadSchema, checkSuitePayloadSchema, issueCommentPayloadSchema, pullRequestPayloadSchema,
+  reviewCommentPayloadSchema, reviewPayloadSchema, type WebhookRepository,
+} from "./webhook-payloads";
+
+export type WebhookEvent = { id: string; name: string; data: Record<string, unknown> };
+
+export type WebhookDecision =
+  | { outcome: "accepted"; events: WebhookEvent[]; closure?: RecordPullRequestClosedInput; humanReview?: HumanReviewInput }
+  | { outcome: "ignored"; reason: string };
+
+/** Only people with write access steer the factory (DESIGN.md, security rules). */
+const trustedAssociations = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
+
+const ignore = (reason: string): WebhookDecision => ({ outcome: "ignored", reason });
+
+export async function translateWebhook(input: { event: string; deliveryId: string; payload: unknown }): Promise<WebhookDecision> {
+  const { event, deliveryId, payload } = input;
+  const eventId = `github-${deliveryId}`;
+  const accept = async (created: { name: string; data: Record<string, unknown>; validate(): Promise<void> }, closure?: RecordPullRequestClosedInput): Promise<Extract<WebhookDecision, { outcome: "accepted" }>> => {
+    await created.validate();
+    return { outcome: "accepted", events: [{ id: eventId, name: created.name, data: created.data }], closure };
+  };
+
+  switch (event) {
+    case "pull_request_review": {
+      const p = reviewPayloadSchema.parse(payload);
+      if (p.action !== "submitted") return ignore(`action ${p.action} not handled`);
+      const pr = await factoryPr(p.repository, p.pull_request.number);
+      if (!pr) return ignore("not a factory pull request");
+      if (isFactoryAuthored(p.review.body)) return ignore("the factory's own review");
+      const author = authorOf(p.review.user, p.review.author_association);
+      if (!author.isTrusted) return ignore(untrusted(author));
+      const submitted = await accept(githubReviewSubmitted.create({
+        ...prRef(deliveryId, p.repository, pr), reviewId: p.review.id, state: p.review.state.toLowerCase(), ...author,
+      }));
+      const humanReview = { pullRequestId: pr.id, githubReviewId: p.review.id, author: author.author, authorAssociation: author.authorAssociation, state: p.review.state, body: p.review.body };
+      return { ...submitted, humanReview };
+    }
+    case "pull_request_review_comment": {
+      const p = reviewCommentPayloadSchema.parse(payload);
+      if (p.action !== "created") return ignore(`action ${p.action} not handled`);
+      const pr = await factoryPr(p.repository, p.pull_request.number);
+      if (!pr) return ignore("not a factory pull request");
+      if (isFactoryAuthored(p.comment.body)) return ignore("the factory's own comment");
+      const author = authorOf(p.comment.user, p.comment.author_association);
+      if (!author.isTrusted) return ignore(untrusted(author));
+      return accept(githubReviewCommentCreated.create({
+        ...prRef(deliveryId, p.repository, pr), commentId: p.comment.id, reviewId: p.comment.pull_request_review_id, ...author,
+      }));
+    }
+    case "issue_comment": {
+      const p = issueCommentPayloadSchema.parse(payload);
+      if (p.action !== "created") return ignore(`action ${p.action} not handled`);
+      if (!p.issue.pull_request) return ignore("comment on an issue, not a pull request");
+      const pr = await factoryPr(p.repository, p.issue.number);
+      if (!pr) return ignore("not a factory pull request");
+      if (isFactoryAuthored(p.comment.body)) return ignore("the factory's own comment");
+      const author = authorOf(p.comment.user, p.comment.author_association);
+      if (!author.isTrusted) return ignore(untrusted(author));
+      return accept(githubIssueCommentCreated.create({ ...prRef(deliveryId, p.repository, pr), commentId: p.comment.id, ...author }));
+    }
+    case "check_suite": {
+      const p = checkSuitePayloadSchema.parse(payload);
+      if (p.action !== "completed") return ignore(`action ${p.action} not handled`);
+      const { head_sha: headSha, head_branch: headBranch } = p.check_suite;
+      const pr = await findFactoryPullRequest({ owner: p.repository.owner.login, repo: p.repository.name, headBranch, headSha });
+      if (!pr) return ignore("not a factory branch");
+      return accept(githubCheckSuiteCompleted.create({
+        deliveryId, repository: p.repository.full_name, headSha, headBranch: headBranch ?? pr.headBranch, conclusion: p.check_suite.conclusion,
+      }));
+    }
+    case "check_run": {
+      const p = checkRunPayloadSchema.parse(payload);
+      if (p.action !== "completed") return ignore(`action ${p.action} not handled`);
+      const headBranch = p.check_run.check_suite?.head_branch ?? null;
+      const pr = await findFactoryPullRequest({ owner: p.repository.owner.login, repo: p.repository.name, headBranch, headSha: p.check_run.head_sha });
+      if (!pr) return ignore("not a factory branch");
+      return accept(githubCheckRunCompleted.create({
+        deliveryId, repository: p.repository.full_name, headSha: p.check_run.head_sha, name: p.check_run.name, conclusion: p.check_run.conclusion,
+      }));
+    }
+    case "pull_request": {
+      const p = pullRequestPayloadSchema.parse(payload);
+      if (p.action !== "closed") return ignore(`action ${p.action} not handled`);
+      const pr = await factoryPr(p.repository, p.pull_request.number);
+      if (!pr) return ignore("not a factory pull request");
+      const isMerged = p.pull_request.merged === true;
+      const closedAt = p.pull_request.merged_at ?? p.pull_request.closed_at;
+      return accept(
+        githubPullRequestClosed.create({ ...prRef(deliveryId, p.repository, pr), isMerged, mergeCommitSha: isMerged ? (p.pull_request.merge_commit_sha ?? null) : null }),
+        { owner: p.repository.owner.login, repo: p.repository.name, number: pr.number, isMerged, closedAt: closedAt ? new Date(closedAt) : undefined, mergeCommitSha: p.pull_request.merge_commit_sha },
+      );
+    }
+    default:
+      return ignore(`event ${event} not handled`);
+  }
+}
+
+function factoryPr(repository: WebhookRepository, number: number) {
+  return findFactoryPullRequest({ owner: repository.owner.login, repo: repository.name, number });
+}
+
+function prRef(deliveryId: string, repository: WebhookRepository, pr: { number: number; headBranch: string }) {
+  return { deliveryId, repository: repository.full_name, pullRequestNumber: pr.number, headBranch: pr.headBranch };
+}
+
+function authorOf(user: { login: string } | null, association: string) {
+  return { author: user?.login ?? "ghost", authorAssociation: association, isTrusted: trustedAssociations.has(association) };
+}
+
+function untrusted(author: { author: string; authorAssociation: string }): string {
+  return `author ${author.author} (${author.authorAssociation}) has no write access`;
+}

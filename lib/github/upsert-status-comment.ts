@@ -1,0 +1,87 @@
+// One sticky status comment per PR (iteration, tests, review, cost), found again by a hidden
+// marker (or the id saved on the PullRequest row) and edited in place, never duplicated.
+import { db } from "../db";
+import { getGitHubClient, type RepoRef } from "./get-github-client";
+import { hasHiddenMarker, hiddenMarker } from "./hidden-marker";
+import { hasGitHubStatus, toGitHubError } from "./to-github-error";
+
+export type PullRequestStatus = {
+  iteration: number;
+  maxIterations?: number;
+  testResult: "passed" | "failed" | "not_run";
+  verdict: "approve" | "request_changes" | "pending";
+  costUsd: number;
+  runUrl?: string;
+  note?: string;
+};
+
+export type UpsertStatusCommentInput = RepoRef & {
+  number: number;
+  status: PullRequestStatus;
+  /** The PullRequest row: its statusCommentId is used and saved. */
+  pullRequestId?: string;
+};
+
+const marker = hiddenMarker("status");
+
+export async function upsertStatusComment(input: UpsertStatusCommentInput): Promise<{ id: number; isCreated: boolean; isChanged: boolean }> {
+  const client = await getGitHubClient(input);
+  const { owner, repo, number } = input;
+  const body = renderStatus(input.status);
+  try {
+    const existing = await findStatusComment(input);
+    let result: { id: number; isCreated: boolean; isChanged: boolean };
+    if (existing && existing.body === body) result = { id: existing.id, isCreated: false, isChanged: false };
+    else if (existing) {
+      await client.rest.issues.updateComment({ owner, repo, comment_id: existing.id, body });
+      result = { id: existing.id, isCreated: false, isChanged: true };
+    } else {
+      const { data } = await client.rest.issues.createComment({ owner, repo, issue_number: number, body });
+      result = { id: data.id, isCreated: true, isChanged: true };
+    }
+    if (input.pullRequestId) {
+      await db.pullRequest.update({ where: { id: input.pullRequestId }, data: { statusCommentId: BigInt(result.id) } });
+    }
+    return result;
+  } catch (error) {
+    throw toGitHubError(error, `update the status comment on PR #${number} in ${owner}/${repo}`);
+  }
+}
+
+async function findStatusComment(input: UpsertStatusCommentInput): Promise<{ id: number; body: string } | null> {
+  const client = await getGitHubClient(input);
+  const { owner, repo } = input;
+  if (input.pullRequestId) {
+    const row = await db.pullRequest.findUnique({ where: { id: input.pullRequestId }, select: { statusCommentId: true } });
+    if (row?.statusCommentId) {
+      try {
+        const { data } = await client.rest.issues.getComment({ owner, repo, comment_id: Number(row.statusCommentId) });
+        if (hasHiddenMarker(data.body, marker)) return { id: data.id, body: data.body ?? "" };
+      } catch (error) {
+        if (!hasGitHubStatus(error, 404)) throw error; // deleted by someone: search, then recreate
+      }
+    }
+  }
+  const comments = await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: input.number, per_page: 100 });
+  const found = comments.find((c) => hasHiddenMarker(c.body, marker));
+  return found ? { id: found.id, body: found.body ?? "" } : null;
+}
+
+function renderStatus(status: PullRequestStatus): string {
+  const tests = { passed: "✅ passing", failed: "❌ failing", not_run: "⏳ not run yet" }[status.testResult];
+  const review = { approve: "✅ approved", request_changes: "❌ changes requested", pending: "⏳ pending" }[status.verdict];
+  const iteration = status.maxIterations ? `${status.iteration} of ${status.maxIterations}` : String(status.iteration);
+  return [
+    marker,
+    "### Dark Factory status",
+    "",
+    "| | |",
+    "|---|---|",
+    `| Iteration | ${iteration} |`,
+    `| Tests | ${tests} |`,
+    `| Review | ${review} |`,
+    `| Cost so far | $${status.costUsd.toFixed(4)} |`,
+    ...(status.runUrl ? [`| Run | ${status.runUrl} |`] : []),
+    ...(status.note ? ["", status.note] : []),
+  ].join("\n");
+}
