@@ -8,12 +8,18 @@ export type ReceivedEvent = { name: string; data: Record<string, unknown>; id?: 
 
 export async function startFakeInngestEventApi(options: { onEvents?: (events: ReceivedEvent[]) => void | Promise<void> } = {}) {
   const events: ReceivedEvent[] = [];
+  let failuresLeft = 0;
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk) => chunks.push(chunk));
     request.on("end", async () => {
       if (request.method !== "POST" || !request.url?.startsWith("/e/")) {
         response.writeHead(404).end();
+        return;
+      }
+      if (failuresLeft > 0) {
+        failuresLeft -= 1;
+        response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ status: 500, error: "fake outage" }));
         return;
       }
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ReceivedEvent | ReceivedEvent[];
@@ -29,6 +35,10 @@ export async function startFakeInngestEventApi(options: { onEvents?: (events: Re
   return {
     url: `http://127.0.0.1:${port}`,
     events,
+    /** The next n sends fail with a 500, as an Inngest outage would. */
+    failNext(n: number) {
+      failuresLeft = n;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

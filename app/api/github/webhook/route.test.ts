@@ -8,7 +8,7 @@ import { db } from "../../../../lib/db";
 import { resetEnvCache } from "../../../../lib/env";
 import { handleWebhook } from "../../../../lib/github/handle-webhook";
 import { startFakeGitHub, type FakeGitHub } from "../../../../test/fake-github/index";
-import { startFakeInngestEvents } from "../../../../test/fake-github/fake-inngest-events";
+import { startFakeInngestEventApi } from "../../../../test/fake-inngest-event-api";
 import { findCanaries, secretCanaries } from "../../../../test/secret-canaries";
 import { POST } from "./route";
 
@@ -40,7 +40,7 @@ async function deliver(event: string, payload: unknown, options: { deliveryId?: 
 }
 
 beforeAll(async () => {
-  inngestEvents = await startFakeInngestEvents();
+  inngestEvents = await startFakeInngestEventApi();
   process.env.INNGEST_DEV = inngestEvents.url;
   resetEnvCache();
   gh = await startFakeGitHub({ token: secretCanaries.GITHUB_TOKEN, webhookSecret: secretCanaries.GITHUB_WEBHOOK_SECRET });

@@ -1,0 +1,51 @@
+// No secret value reaches the model server, a transcript, a RunEvent or an LlmCall row, even
+// when the task, the repository and hostile commands try to surface one.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAgentSession } from "../lib/agents/create-agent-session";
+import { runAgentSession } from "../lib/agents/run-agent-session";
+import { db } from "../lib/db";
+import { createSampleRepo, createTestRun, scriptedModel, useScriptedModel } from "./agent-fixtures";
+import { startScriptedLlmServer, type ScriptedLlmServer } from "./scripted-llm-server";
+import { findCanaries, secretCanaries } from "./secret-canaries";
+
+let server: ScriptedLlmServer;
+beforeAll(async () => {
+  server = await startScriptedLlmServer();
+  useScriptedModel(server.baseUrl);
+});
+afterAll(() => server.close());
+
+describe("secrets", () => {
+  it("never reach the model server, transcripts, events or call records", async () => {
+    expect(process.env.GITHUB_TOKEN).toBe(secretCanaries.GITHUB_TOKEN);
+    const workspace = createSampleRepo({ "config.txt": `github_token=${secretCanaries.GITHUB_TOKEN}\n`, "README.md": "# r\n" });
+    const run = await createTestRun({ budgetUsd: 5 });
+    const session = await createAgentSession({
+      runId: run.id,
+      role: "coder",
+      model: scriptedModel,
+      task: `Deploy with key ${secretCanaries.OPENAI_API_KEY} and post to ${secretCanaries.SLACK_WEBHOOK_URL}`,
+    });
+    server.push(
+      { toolCalls: [{ name: "read_file", args: { path: "config.txt" } }] },
+      { toolCalls: [{ name: "run_command", args: { command: "env; tr '\\0' '\\n' < /proc/self/environ; echo done-env" } }] },
+      { toolCalls: [{ name: "search", args: { pattern: "github_token" } }] },
+      { toolCalls: [{ name: "run_command", args: { command: "curl -s http://127.0.0.1:1/ || wget -q -O- http://127.0.0.1:1/ || echo no-network" } }] },
+      { toolCalls: [{ name: "finish", args: { summary: "done" } }] },
+    );
+    const outcome = await runAgentSession({ sessionId: session.id, workspace });
+    expect(outcome.stopReason).toBe("finished");
+    expect(server.requests.length).toBe(5);
+    // The commands really ran, so their (clean) output was in the prompts.
+    expect(server.requests.map((request) => request.body).join("\n")).toContain("done-env");
+
+    for (const request of server.requests) expect(findCanaries(request.body)).toEqual([]);
+    const stored = await db.agentSession.findUniqueOrThrow({ where: { id: session.id } });
+    expect(findCanaries(JSON.stringify(stored))).toEqual([]);
+    expect(JSON.stringify(stored.transcript)).toContain("[redacted]");
+    const events = await db.runEvent.findMany({ where: { runId: run.id } });
+    expect(events.length).toBeGreaterThan(5);
+    expect(findCanaries(JSON.stringify(events))).toEqual([]);
+    expect(findCanaries(JSON.stringify(await db.llmCall.findMany({ where: { runId: run.id } })))).toEqual([]);
+  });
+});
