@@ -21,7 +21,7 @@ const url = "http://factory.test/api/github/webhook";
 const branch = "factory/run1-t1";
 const headSha = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 let gh: FakeGitHub;
-let inngestEvents: Awaited<ReturnType<typeof startFakeInngestEvents>>;
+let inngestEvents: Awaited<ReturnType<typeof startFakeInngestEventApi>>;
 let runId: string;
 
 /** The recorded payloads are for Codertocat/Hello-World PR #2 on branch "changes"; make it a factory PR. */
