@@ -1,0 +1,12 @@
+export { buildBranchName, factoryBranchPattern } from "./build-branch-name";
+export { cleanupWorkspaces } from "./cleanup-workspaces";
+export { commitAll } from "./commit-all";
+export { ensureMirror } from "./ensure-mirror";
+export { openLocalWorkspace } from "./open-local-workspace";
+export { prepareWorkspace, type PreparedWorkspace } from "./prepare-workspace";
+export { pushBranch, type PushBranchOptions } from "./push-branch";
+export { resumeWorkspace } from "./resume-workspace";
+export { getMirrorPath, getWorkspacePath, type RepositoryRef } from "./workspace-paths";
+export { checkoutFactoryBranch } from "./checkout-factory-branch";
+export { readWorkspaceRemote } from "./read-workspace-remote";
+export { botIdentity, runGit, type RunGitOptions } from "./run-git";

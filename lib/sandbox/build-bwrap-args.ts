@@ -1,0 +1,91 @@
+// The bubblewrap command line: a fresh root that holds only the system's programs and
+// libraries (read-only), a few harmless /etc files, a private /tmp and the session's own
+// workspace. Nothing else of the host exists inside, so the app's directory, .env, the data
+// dir, other workspaces and home directories cannot be read, whatever their paths.
+import { existsSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { buildSandboxEnv, sandboxHome } from "./sandbox-env";
+
+export type BwrapInvocation = {
+  args: string[];
+  /** Contents bwrap reads from extra file descriptors (`--ro-bind-data FD DEST`). */
+  dataFds: { fd: number; content: string }[];
+  env: Record<string, string>;
+};
+
+/** /etc files programs read; none of them holds a secret. */
+const etcFiles = [
+  "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime",
+  "/etc/timezone", "/etc/nsswitch.conf", "/etc/os-release", "/etc/debian_version", "/etc/mime.types",
+  "/etc/services", "/etc/protocols", "/etc/ssl/openssl.cnf", "/etc/magic", "/etc/terminfo", "/etc/inputrc",
+];
+
+/** Only the setup command (dependency install) gets these: name resolution and CA certificates. */
+const networkEtcFiles = [
+  "/etc/resolv.conf", "/etc/hosts", "/etc/gai.conf", "/etc/host.conf", "/etc/ssl/certs",
+  "/etc/ca-certificates", "/etc/ca-certificates.conf", "/etc/npmrc",
+];
+
+/** Merged-/usr systems have these as symlinks; older ones as real directories. */
+const rootLinks = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
+
+export function buildBwrapArgs(options: { workspace: string; allowNetwork: boolean }): BwrapInvocation {
+  const workspace = realpathSync(options.workspace);
+  const args = ["--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session"];
+  if (options.allowNetwork) args.push("--share-net");
+
+  args.push("--ro-bind", "/usr", "/usr");
+  for (const link of rootLinks) {
+    if (!existsSync(link)) continue;
+    const target = realpathSync(link);
+    if (target.startsWith("/usr/")) args.push("--symlink", path.relative("/", target), link);
+    else args.push("--ro-bind", link, link);
+  }
+
+  const nodePrefix = findNodePrefix();
+  if (nodePrefix) args.push("--ro-bind", nodePrefix, nodePrefix);
+
+  args.push("--dir", "/etc");
+  for (const file of [...etcFiles, ...(options.allowNetwork ? networkEtcFiles : [])]) {
+    if (existsSync(file)) args.push("--ro-bind", file, file);
+  }
+  const dataFds = [
+    { fd: 3, content: buildPasswd(), dest: "/etc/passwd" },
+    { fd: 4, content: buildGroup(), dest: "/etc/group" },
+  ];
+  if (!options.allowNetwork) dataFds.push({ fd: 5, content: "127.0.0.1 localhost\n::1 localhost\n", dest: "/etc/hosts" });
+  for (const data of dataFds) args.push("--perms", "0644", "--ro-bind-data", String(data.fd), data.dest);
+
+  args.push("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", sandboxHome, "--tmpfs", "/run");
+  args.push("--bind", workspace, workspace);
+  // Host-side git (commits, pushes with the token) trusts .git/config and hooks; the sandbox
+  // must not be able to plant a core.fsmonitor or a remote URL there.
+  const gitDir = path.join(workspace, ".git");
+  if (existsSync(gitDir)) args.push("--ro-bind", gitDir, gitDir);
+  args.push("--chdir", workspace);
+
+  const env = buildSandboxEnv({ extraPathDirs: nodePrefix ? [path.join(nodePrefix, "bin")] : [] });
+  args.push("--clearenv");
+  for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
+
+  return { args, dataFds: dataFds.map(({ fd, content }) => ({ fd, content })), env };
+}
+
+/** Node installed outside /usr (nvm, /opt, a tarball) needs its own prefix bound read-only. */
+function findNodePrefix(): string | null {
+  const nodeBinary = realpathSync(process.execPath);
+  const prefix = path.dirname(path.dirname(nodeBinary));
+  return nodeBinary.startsWith("/usr/") || prefix === "/" ? null : prefix;
+}
+
+function buildPasswd(): string {
+  const uid = process.getuid?.() ?? 0;
+  const gid = process.getgid?.() ?? 0;
+  const self = uid === 0 ? "" : `factory:x:${uid}:${gid}:factory:${sandboxHome}:/bin/sh\n`;
+  return `root:x:0:0:root:${sandboxHome}:/bin/sh\n${self}nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`;
+}
+
+function buildGroup(): string {
+  const gid = process.getgid?.() ?? 0;
+  return `root:x:0:\n${gid === 0 ? "" : `factory:x:${gid}:\n`}nogroup:x:65534:\n`;
+}
