@@ -1,11 +1,13 @@
 // No secret value reaches the model server, a transcript, a RunEvent or an LlmCall row, even
 // when the task, the repository and hostile commands try to surface one.
+import { existsSync, symlinkSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAgentSession } from "../lib/agents/create-agent-session";
 import { runAgentSession } from "../lib/agents/run-agent-session";
 import { db } from "../lib/db";
 import { createSampleRepo, createTestRun, scriptedModel, useScriptedModel } from "./agent-fixtures";
-import { startScriptedLlmServer, type ScriptedLlmServer } from "./scripted-llm-server";
+import { lastToolResults, startScriptedLlmServer, type ScriptedLlmServer } from "./scripted-llm-server";
 import { findCanaries, secretCanaries } from "./secret-canaries";
 
 let server: ScriptedLlmServer;
@@ -47,5 +49,33 @@ describe("secrets", () => {
     expect(events.length).toBeGreaterThan(5);
     expect(findCanaries(JSON.stringify(events))).toEqual([]);
     expect(findCanaries(JSON.stringify(await db.llmCall.findMany({ where: { runId: run.id } })))).toEqual([]);
+  });
+
+  it("contains hostile tool calls and tells the model why", async () => {
+    const workspace = createSampleRepo({ "README.md": "# r\n" });
+    symlinkSync("/etc", path.join(workspace, "etc-link"));
+    const outside = path.join(path.dirname(workspace), `outside-${path.basename(workspace)}.txt`);
+    const hostFile = `/var/tmp/factory-escape-${path.basename(workspace)}`;
+    const run = await createTestRun({ budgetUsd: 5 });
+    const session = await createAgentSession({ runId: run.id, role: "coder", model: scriptedModel, task: "Try to escape." });
+    const first = server.requests.length;
+    server.push(
+      { toolCalls: [{ name: "read_file", args: { path: "/etc/passwd" } }] },
+      { toolCalls: [{ name: "read_file", args: { path: "etc-link/passwd" } }] },
+      { toolCalls: [{ name: "write_file", args: { path: `../${path.basename(outside)}`, content: "escaped" } }] },
+      { toolCalls: [{ name: "run_command", args: { command: `echo escaped > ${hostFile}; echo exit=$?` } }] },
+      { toolCalls: [{ name: "finish", args: { summary: "contained" } }] },
+    );
+    const outcome = await runAgentSession({ sessionId: session.id, workspace });
+    expect(outcome.stopReason).toBe("finished");
+    const replies = server.requests.slice(first + 1).map((request) => lastToolResults(request)[0]?.content ?? "");
+    expect(replies[0]).toMatch(/absolute|outside|refused/i);
+    expect(replies[0]).not.toContain("root:");
+    expect(replies[1]).toMatch(/outside|symlink|refused/i);
+    expect(replies[1]).not.toContain("root:");
+    expect(replies[2]).toMatch(/outside|\.\.|refused/i);
+    expect(replies[3]).toMatch(/exit=[1-9]|Read-only|No such file|Permission denied/i);
+    expect(existsSync(outside)).toBe(false);
+    expect(existsSync(hostFile)).toBe(false);
   });
 });

@@ -28,7 +28,7 @@ afterAll(() => server.close());
 describe("budget guard under pressure", () => {
   it("lets parallel reservations jointly reserve at most the budget", async () => {
     const run = await createTestRun({ budgetUsd: "1.0" });
-    const results = await Promise.all(Array.from({ length: 20 }, () => reserveBudget({ runId: run.id, amountUsd: "0.2000000000" })));
+    const results = await Promise.all(Array.from({ length: 20 }, () => reserveBudget({ runId: run.id, amountUsd: "0.2000000000", provider: "openai-compatible", model: "scripted-model" })));
     expect(results.filter(Boolean)).toHaveLength(5);
     expect(Number((await db.run.findUniqueOrThrow({ where: { id: run.id } })).reservedUsd)).toBe(1);
   });

@@ -1,0 +1,115 @@
+// Reserve-then-settle accounting against Run.budgetUsd. The reservation is one conditional
+// UPDATE, so parallel sessions on one run can never jointly reserve past the budget. It also
+// inserts the call's LlmCall row as "in flight" (no finish reason, no error yet), so a
+// reservation left by a worker that died mid-call can be found and released.
+import { randomUUID } from "node:crypto";
+import { db } from "../db";
+import type { Prisma } from "../generated/prisma/client";
+import { recordRunEvent } from "../runs/record-run-event";
+import type { CallTokens } from "./compute-cost";
+
+export type ReserveBudgetInput = { runId: string; amountUsd: string; sessionId?: string | null; provider: string; model: string };
+
+/** The in-flight LlmCall's id, or null when the reservation does not fit the remaining budget. */
+export async function reserveBudget(input: ReserveBudgetInput): Promise<string | null> {
+  const callId = randomUUID();
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH reserved AS (
+      UPDATE "Run" SET "reservedUsd" = "reservedUsd" + ${input.amountUsd}::numeric, "updatedAt" = now()
+      WHERE id = ${input.runId} AND "spentUsd" + "reservedUsd" + ${input.amountUsd}::numeric <= "budgetUsd"
+      RETURNING id
+    )
+    INSERT INTO "LlmCall" (id, "runId", "sessionId", provider, model, "reservedUsd")
+    SELECT ${callId}, reserved.id, ${input.sessionId ?? null}, ${input.provider}, ${input.model}, ${input.amountUsd}::numeric FROM reserved
+    RETURNING id`;
+  return rows.length === 1 ? callId : null;
+}
+
+export type SettleCallInput = {
+  callId: string;
+  runId: string;
+  sessionId?: string;
+  taskId?: string | null;
+  provider: string;
+  model: string;
+  reservedUsd: string;
+  costUsd: string;
+  tokens: CallTokens;
+  latencyMs: number;
+  finishReason?: string;
+  error?: string;
+};
+
+/**
+ * Replaces a reservation with the actual cost, in one transaction: Run, AgentSession and
+ * Task totals, the LlmCall row and its "llm.call" RunEvent. A failed call settles at 0.
+ */
+export async function settleCall(input: SettleCallInput): Promise<void> {
+  const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens } = input.tokens;
+  await db.$transaction(async (tx: Prisma.TransactionClient) => {
+    // One statement for the totals and the call row: this runs after every model call, and
+    // each extra round trip inside the transaction holds the Run row's lock longer.
+    await tx.$executeRaw`
+      WITH run_totals AS (
+        UPDATE "Run" SET
+          "reservedUsd" = "reservedUsd" - ${input.reservedUsd}::numeric,
+          "spentUsd" = "spentUsd" + ${input.costUsd}::numeric,
+          "inputTokens" = "inputTokens" + ${inputTokens}, "outputTokens" = "outputTokens" + ${outputTokens},
+          "cacheReadTokens" = "cacheReadTokens" + ${cacheReadTokens}, "cacheWriteTokens" = "cacheWriteTokens" + ${cacheWriteTokens},
+          "updatedAt" = now()
+        WHERE id = ${input.runId} RETURNING id
+      ), session_totals AS (
+        UPDATE "AgentSession" SET
+          "costUsd" = "costUsd" + ${input.costUsd}::numeric,
+          "inputTokens" = "inputTokens" + ${inputTokens}, "outputTokens" = "outputTokens" + ${outputTokens},
+          "cacheReadTokens" = "cacheReadTokens" + ${cacheReadTokens}, "cacheWriteTokens" = "cacheWriteTokens" + ${cacheWriteTokens},
+          "updatedAt" = now()
+        WHERE id = ${input.sessionId ?? null} RETURNING id
+      ), task_totals AS (
+        UPDATE "Task" SET "costUsd" = "costUsd" + ${input.costUsd}::numeric, "updatedAt" = now() WHERE id = ${input.taskId ?? null} RETURNING id
+      )
+      UPDATE "LlmCall" SET
+        "inputTokens" = ${inputTokens}, "outputTokens" = ${outputTokens}, "cacheReadTokens" = ${cacheReadTokens}, "cacheWriteTokens" = ${cacheWriteTokens},
+        "costUsd" = ${input.costUsd}::numeric, "latencyMs" = ${Math.round(input.latencyMs)},
+        "finishReason" = ${input.finishReason ?? null}, error = ${input.error ?? null}
+      WHERE id = ${input.callId} AND EXISTS (SELECT 1 FROM run_totals)`;
+    await recordRunEvent(
+      {
+        runId: input.runId,
+        type: input.error ? "llm.call.failed" : "llm.call",
+        payload: {
+          callId: input.callId,
+          sessionId: input.sessionId ?? null,
+          model: `${input.provider}:${input.model}`,
+          ...input.tokens,
+          costUsd: input.costUsd,
+          latencyMs: Math.round(input.latencyMs),
+          finishReason: input.finishReason ?? null,
+          ...(input.error ? { error: input.error } : {}),
+        },
+        costDeltaUsd: input.costUsd,
+      },
+      tx,
+    );
+  });
+}
+
+/**
+ * Releases reservations of calls a session started but never settled (its worker died
+ * mid-call). Call only from the one worker that owns the session, before it calls again.
+ */
+export async function releaseAbandonedReservations(options: { sessionId: string }): Promise<number> {
+  const rows = await db.$queryRaw<{ count: bigint }[]>`
+    WITH abandoned AS (
+      UPDATE "LlmCall" SET error = 'abandoned: the worker stopped during the call; its reservation was released'
+      WHERE "sessionId" = ${options.sessionId} AND "finishReason" IS NULL AND error IS NULL
+      RETURNING "runId", "reservedUsd"
+    ), released AS (
+      UPDATE "Run" SET "reservedUsd" = "Run"."reservedUsd" - totals.amount, "updatedAt" = now()
+      FROM (SELECT "runId", SUM("reservedUsd") AS amount FROM abandoned GROUP BY "runId") AS totals
+      WHERE "Run".id = totals."runId"
+      RETURNING "Run".id
+    )
+    SELECT (SELECT COUNT(*) FROM abandoned) AS count, (SELECT COUNT(*) FROM released) AS runs`;
+  return Number(rows[0]?.count ?? 0);
+}

@@ -1,0 +1,9 @@
+// Models, prices and the budget guard: the factory's only way to call an LLM.
+export { releaseAbandonedReservations, reserveBudget, settleCall } from "./budget-guard";
+export { callModel, ModelCallError, type CallModelInput, type CallModelResult } from "./call-model";
+export { computeCostUsd, computeWorstCaseUsd, readCallTokens, type CallTokens } from "./compute-cost";
+export { createLanguageModel } from "./create-language-model";
+export { findModelPrice, getModelPriceOrThrow, seedModelPrices, type ModelPrice } from "./model-price";
+export { parseModelRef, providerNames, type ModelRef, type ProviderName } from "./model-ref";
+export { resolveModelForRole, type AgentRoleName } from "./resolve-model";
+export { withRetries, type RetryOptions } from "./with-retries";

@@ -1,0 +1,22 @@
+// "provider:model" references, the one way models are named in env, runs and prices.
+import { AppError } from "../errors";
+
+export const providerNames = ["openai", "anthropic", "openai-compatible"] as const;
+export type ProviderName = (typeof providerNames)[number];
+
+export type ModelRef = { provider: ProviderName; model: string; ref: string };
+
+/** Parses "openai-compatible:glm-5.2"; the model part may itself contain ":" (e.g. Ollama tags). */
+export function parseModelRef(ref: string): ModelRef {
+  const trimmed = ref.trim();
+  const separator = trimmed.indexOf(":");
+  const provider = trimmed.slice(0, separator);
+  const model = trimmed.slice(separator + 1);
+  if (separator <= 0 || !model || /\s/.test(model) || !(providerNames as readonly string[]).includes(provider)) {
+    throw new AppError(
+      "bad_request",
+      `Invalid model "${ref}": expected "provider:model" with provider ${providerNames.join(", ")}, e.g. "openai-compatible:glm-5.2".`,
+    );
+  }
+  return { provider: provider as ProviderName, model, ref: `${provider}:${model}` };
+}
