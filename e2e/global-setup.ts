@@ -12,6 +12,13 @@ import { startFakeInngestEventApi } from "../test/fake-inngest-event-api";
 
 const root = path.resolve(import.meta.dirname, "..");
 const apiToken = "e2e-api-token-0123456789abcdef";
+const e2eModel = "openai-compatible:glm-5.2";
+
+/** The launchers seed list prices at start; this boots `next start` directly, so it seeds here. */
+async function seedPrices(databaseUrl: string) {
+  const { execFileSync } = await import("node:child_process");
+  execFileSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/seed-prices.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: "inherit" });
+}
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -39,6 +46,7 @@ export default async function globalSetup() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "factory-e2e-"));
   const database = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "factory_e2e", persistent: false });
   await applyMigrations({ databaseUrl: database.url });
+  await seedPrices(database.url);
   const engine = await startFakeInngestEventApi();
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
@@ -55,6 +63,7 @@ export default async function globalSetup() {
       FACTORY_PUBLIC_URL: appUrl,
       FACTORY_DATA_DIR: dataDir,
       INNGEST_DEV: engine.url,
+      FACTORY_MODEL: e2eModel,
     },
   });
   await waitForHealth(appUrl, app);

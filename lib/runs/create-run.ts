@@ -3,6 +3,7 @@ import { db } from "../db";
 import { redactSecrets } from "../redact";
 import type { CreateRunInput } from "./create-run-input";
 import { recordRunEvent } from "./record-run-event";
+import { resolveRunModelsOrThrow } from "./resolve-run-models";
 import { runPageUrl } from "./to-run-dto";
 
 export type RequestRun = (runId: string) => Promise<void>;
@@ -17,6 +18,7 @@ export async function createRun(options: {
   engineUrl: string;
 }): Promise<{ id: string; url: string }> {
   const { input } = options;
+  const models = await resolveRunModelsOrThrow(input.models);
   const [owner, name] = input.repo.split("/");
   const run = await db.$transaction(async (tx) => {
     const repository = await tx.repository.upsert({
@@ -32,11 +34,12 @@ export async function createRun(options: {
         spec: input.spec,
         budgetUsd: input.budgetUsd,
         maxIterations: input.maxIterations,
+        models,
       },
       select: { id: true },
     });
     await recordRunEvent(
-      { runId: created.id, type: "run.created", payload: { repo: input.repo, budgetUsd: input.budgetUsd, maxIterations: input.maxIterations } },
+      { runId: created.id, type: "run.created", payload: { repo: input.repo, budgetUsd: input.budgetUsd, maxIterations: input.maxIterations, models } },
       tx,
     );
     return created;

@@ -3,13 +3,16 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
 import { resetEnvCache } from "../../lib/env";
+import { seedModelPrices } from "../../lib/llm/model-price";
 import { startFakeInngestEventApi } from "../fake-inngest-event-api";
 import { secretCanaries } from "../secret-canaries";
 
 const engine = await startFakeInngestEventApi();
 await engine.close(); // nothing listens on this port any more
 process.env.INNGEST_BASE_URL = engine.url;
+process.env.FACTORY_MODEL = "openai-compatible:glm-5.2";
 resetEnvCache();
+await seedModelPrices();
 const runsRoute = await import("../../app/api/runs/route");
 
 describe("POST /api/runs with the workflow engine down", () => {

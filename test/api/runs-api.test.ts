@@ -3,12 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
 import { resetEnvCache } from "../../lib/env";
+import { seedModelPrices } from "../../lib/llm/model-price";
 import { startFakeInngestEventApi } from "../fake-inngest-event-api";
 import { secretCanaries } from "../secret-canaries";
 
 const engine = await startFakeInngestEventApi();
 process.env.INNGEST_BASE_URL = engine.url;
+process.env.FACTORY_MODEL = "openai-compatible:glm-5.2";
 resetEnvCache();
+await seedModelPrices();
 const runsRoute = await import("../../app/api/runs/route");
 const runRoute = await import("../../app/api/runs/[id]/route");
 const cancelRoute = await import("../../app/api/runs/[id]/cancel/route");
@@ -41,6 +44,7 @@ describe("POST /api/runs", () => {
     expect(run.budgetUsd.toNumber()).toBe(5);
     expect(`${run.repository?.owner}/${run.repository?.name}`).toBe("acme/widgets");
     expect(run.events.map((e) => [e.seq, e.type])).toEqual([[1, "run.created"]]);
+    expect(run.models).toMatchObject({ planner: "openai-compatible:glm-5.2", coder: "openai-compatible:glm-5.2" });
     expect(engine.events).toContainEqual(expect.objectContaining({ name: "factory/run.requested", data: { runId: id, repository: "acme/widgets" } }));
   });
 
@@ -58,6 +62,24 @@ describe("POST /api/runs", () => {
     expect(json.error.message).toMatch(field);
     expect(json.error.details.fields.map((f: { field: string }) => f.field).join(",")).toMatch(field);
     expect(await countRuns()).toBe(before);
+  });
+
+  it("stores per-role model overrides, and refuses a model with no known price before writing anything", async () => {
+    const withOverride = await runsRoute.POST(post({ ...validRun, models: { reviewer: "anthropic:claude-haiku-4-5" } }));
+    expect(withOverride.status).toBe(201);
+    const { id } = await withOverride.json();
+    const run = await db.run.findUniqueOrThrow({ where: { id } });
+    expect(run.models).toMatchObject({ reviewer: "anthropic:claude-haiku-4-5", coder: "openai-compatible:glm-5.2" });
+
+    const before = await countRuns();
+    const priceless = await runsRoute.POST(post({ ...validRun, models: { coder: "openai-compatible:my-private-model" } }));
+    expect(priceless.status).toBe(422);
+    const body = await priceless.json();
+    expect(body.error.message).toMatch(/coder: No price is known for model "openai-compatible:my-private-model".*FACTORY_MODEL_PRICES/);
+    expect(await countRuns()).toBe(before);
+    const malformed = await runsRoute.POST(post({ ...validRun, models: { coder: "gpt" } }));
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).error.message).toMatch(/models\.coder/);
   });
 
   it("refuses malformed JSON (400) and a body over 256 KB (413)", async () => {
