@@ -36,6 +36,7 @@ test("log in, submit a run, find it in the list, and watch events arrive live", 
   await expect(page.getByTestId("run-title")).toHaveText("Health check endpoint");
   await expect(page.getByTestId("run-status")).toContainText(/queued/i);
   await expect(page.getByTestId("run-budget")).toContainText("5.00");
+  await expect(page.getByTestId("run-models")).toContainText("openai-compatible:glm-5.2");
 
   await page.goto(baseUrl());
   const row = page.getByTestId(`run-row-${runId}`);

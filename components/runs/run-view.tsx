@@ -10,6 +10,7 @@ import { CancelRunButton } from "./cancel-run-button";
 import { Markdown } from "./markdown";
 import { RunCostPanel } from "./run-cost-panel";
 import { RunEventList } from "./run-event-list";
+import { RunModels } from "./run-models";
 import { RunOutcome } from "./run-outcome";
 import { RunStatusBadge } from "./run-status-badge";
 import { RunTasksTable } from "./run-tasks-table";
@@ -77,6 +78,7 @@ export function RunView({ runId }: { runId: string }) {
             </span>
             <span>up to {run.maxIterations} iterations per task</span>
           </p>
+          <RunModels models={run.models} />
         </div>
         {isRunActive(run.status) && <CancelRunButton runId={run.id} />}
       </div>

@@ -27,6 +27,8 @@ export type TaskDto = {
 
 export type RunDetailDto = RunSummaryDto & {
   spec: string;
+  /** Role -> "provider:model" the run uses. */
+  models: Record<string, string>;
   maxIterations: number;
   tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
   tasks: TaskDto[];

@@ -63,6 +63,7 @@ export const runDetailSelect = {
   ...runSummarySelect,
   ...runProgressSelect,
   spec: true,
+  models: true,
   maxIterations: true,
   summary: true,
   lastEventSeq: true,
@@ -87,6 +88,7 @@ export function toRunDetailDto(run: RunDetailRow): RunDetailDto {
     ...toRunSummaryDto(run),
     ...toRunProgressDto(run),
     spec: run.spec,
+    models: readModels(run.models),
     maxIterations: run.maxIterations,
     summary: run.summary,
     eventsCount: run.lastEventSeq,
@@ -94,4 +96,9 @@ export function toRunDetailDto(run: RunDetailRow): RunDetailDto {
       (task): TaskDto => ({ ...task, costUsd: task.costUsd.toNumber(), pullRequest: task.pullRequest }),
     ),
   };
+}
+
+function readModels(value: Prisma.JsonValue): Record<string, string> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }
