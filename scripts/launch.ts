@@ -64,6 +64,9 @@ export async function launchFactory(mode: "dev" | "start"): Promise<void> {
     await stop(1);
   }
 
+  if (!env.FACTORY_MODEL) {
+    console.log('[models] FACTORY_MODEL is not set: runs are refused until it is, e.g. FACTORY_MODEL=openai-compatible:glm-5.2 (see .env.example)');
+  }
   const apiToken = env.FACTORY_API_TOKEN ?? readOrCreateApiToken(dataDir);
   const hasInngestKeys = Boolean(env.INNGEST_SIGNING_KEY);
   const appUrl = env.FACTORY_PUBLIC_URL ?? `http://localhost:${port}`;

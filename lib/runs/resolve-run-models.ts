@@ -1,5 +1,5 @@
 import { AppError } from "../errors";
-import { getModelPriceOrThrow } from "../llm/model-price";
+import { findModelPrice, getModelPriceOrThrow } from "../llm/model-price";
 import { resolveModelForRole, type AgentRoleName } from "../llm/resolve-model";
 
 const roles: AgentRoleName[] = ["planner", "coder", "tester", "reviewer", "fixer"];
@@ -8,26 +8,36 @@ export type RunModels = Record<AgentRoleName, string>;
 
 /**
  * The model each role of a new run will use (run override, FACTORY_MODEL_<ROLE>, FACTORY_MODEL),
- * refusing the run before anything is written when a role has no model or no known price:
- * spending on a price-less model could not be bounded by the budget.
+ * refusing the run before anything is written when a role has no model or a model has no known
+ * price: spending on a price-less model could not be bounded by the budget.
  */
 export async function resolveRunModelsOrThrow(overrides: Partial<RunModels> = {}): Promise<RunModels> {
-  const problems: string[] = [];
-  const models = {} as RunModels;
+  const models: Partial<RunModels> = {};
+  const unconfigured: AgentRoleName[] = [];
   for (const role of roles) {
     try {
-      const ref = resolveModelForRole({ role, runModels: overrides });
-      await getModelPriceOrThrow(ref);
-      models[role] = ref.ref;
+      models[role] = resolveModelForRole({ role, runModels: overrides }).ref;
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      problems.push(`${role}: ${error.message}`);
+      unconfigured.push(role);
     }
   }
-  if (problems.length) {
-    throw new AppError("unprocessable", `This run cannot start. ${problems.join(" ")}`, {
-      details: { fields: problems.map((message) => ({ field: `models.${message.split(":")[0]}`, message })) },
+
+  const problems: { field: string; message: string }[] = [];
+  if (unconfigured.length) {
+    problems.push({
+      field: `models.${unconfigured[0]}`,
+      message: `No model is configured for ${unconfigured.join(", ")}: set FACTORY_MODEL="provider:model" (e.g. "openai-compatible:glm-5.2"), FACTORY_MODEL_<ROLE> for one role, or "models" in the request.`,
     });
   }
-  return models;
+  for (const model of new Set(Object.values(models))) {
+    if (await findModelPrice(model)) continue;
+    const usedBy = roles.filter((role) => models[role] === model);
+    const message = await getModelPriceOrThrow(model).then(() => "", (error: Error) => error.message);
+    problems.push({ field: `models.${usedBy[0]}`, message: `${usedBy.join(", ")}: ${message}` });
+  }
+  if (problems.length) {
+    throw new AppError("unprocessable", `This run cannot start. ${problems.map((p) => p.message).join(" ")}`, { details: { fields: problems } });
+  }
+  return models as RunModels;
 }
