@@ -6,6 +6,8 @@ const chromium = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].find((path)
 
 export default defineConfig({
   testDir: "e2e",
+  // The docs screenshot capture runs only through `npm run docs:screenshots`.
+  testMatch: process.env.E2E_SCREENSHOTS ? "**/*.screenshots.ts" : "**/*.spec.ts",
   globalSetup: "./e2e/global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 15_000 },

@@ -7,5 +7,10 @@ export default {
   experimental: { adapter: true },
   engine: "js",
   schema: "../../prisma/schema.prisma",
-  adapter: async () => new PrismaPg({ connectionString: process.env.DATABASE_URL! }),
+  adapter: async () => {
+    // Standalone tool config (it cannot load the app's lib/env.ts); new-migration.ts sets this.
+    const connectionString = process.env.DATABASE_URL;
+    if (!connectionString) throw new Error("DATABASE_URL is required: run this through `npm run db:migration:new -- <name>`");
+    return new PrismaPg({ connectionString });
+  },
 } satisfies PrismaConfig;

@@ -1,8 +1,7 @@
 // `npm run docs:screenshots` refreshes docs/screenshots/*.png from a real browser session.
+// Not part of `npm test` (playwright.config.ts ignores *.screenshots.ts).
 import { expect, test } from "@playwright/test";
 import { baseUrl, insertRunEvent, logIn, runIdFromUrl, submitRun } from "./support/factory";
-
-test.skip(!process.env.E2E_SCREENSHOTS, "set E2E_SCREENSHOTS=1 to refresh the docs screenshots");
 
 test("capture the main pages", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 860 });
