@@ -9,6 +9,7 @@ import { LogoutButton } from "./logout-button";
 export function AppNav() {
   const pathname = usePathname();
   const isRunsActive = pathname === "/" || (pathname.startsWith("/runs/") && pathname !== "/runs/new");
+  const isSettingsActive = pathname === "/settings";
   return (
     <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/90 backdrop-blur">
       <nav aria-label="Main" className="mx-auto flex h-12 max-w-6xl items-center gap-4 px-4">
@@ -22,6 +23,14 @@ export function AppNav() {
           className={cx("rounded px-2 py-1 text-sm", isRunsActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-600 hover:text-slate-900")}
         >
           Runs
+        </Link>
+        <Link
+          href="/settings"
+          data-testid="nav-settings"
+          aria-current={isSettingsActive ? "page" : undefined}
+          className={cx("rounded px-2 py-1 text-sm", isSettingsActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-600 hover:text-slate-900")}
+        >
+          Settings
         </Link>
         <div className="ml-auto flex items-center gap-2">
           <Link href="/runs/new" data-testid="nav-new-run" className={buttonClasses({ size: "sm" })}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatUsd, formatUsdCents, toPercent } from "./format";
+import { formatAge, formatUsd, formatUsdCents, formatUsdPerMTok, toPercent } from "./format";
 
 describe("formatUsd", () => {
   it("keeps small amounts visible instead of rounding them to $0.00", () => {
@@ -12,6 +12,14 @@ describe("formatUsd", () => {
   it("shows budgets in whole cents", () => {
     expect(formatUsdCents(5)).toBe("$5.00");
     expect(formatUsdCents(10000)).toBe("$10,000.00");
+  });
+});
+
+describe("formatUsdPerMTok", () => {
+  it("shows every stored decimal of a price, and at least cents", () => {
+    expect(formatUsdPerMTok(1.4)).toBe("$1.40");
+    expect(formatUsdPerMTok(0.0028)).toBe("$0.0028");
+    expect(formatUsdPerMTok(0.000123)).toBe("$0.000123");
   });
 });
 

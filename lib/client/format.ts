@@ -15,6 +15,18 @@ export function formatUsd(value: number) {
   return usdFormatter.format(value);
 }
 
+const usdPerMTokFormatter = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 6,
+});
+
+/** Prices per million tokens keep all six stored decimals: "$1.40", "$0.0028". */
+export function formatUsdPerMTok(value: number) {
+  return usdPerMTokFormatter.format(value);
+}
+
 /** Whole cents, for budgets: "$5.00". */
 export function formatUsdCents(value: number) {
   return usdCentsFormatter.format(value);

@@ -7,3 +7,8 @@ export const runKeys = {
   details: () => [...runKeys.all, "detail"] as const,
   detail: (id: string) => [...runKeys.details(), id] as const,
 };
+
+/** One entry: GET /api/model-prices answers prices and role models together. */
+export const modelPriceKeys = {
+  all: ["model-prices"] as const,
+};

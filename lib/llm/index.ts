@@ -7,3 +7,8 @@ export { findModelPrice, getModelPriceOrThrow, seedModelPrices, type ModelPrice 
 export { parseModelRef, providerNames, type ModelRef, type ProviderName } from "./model-ref";
 export { resolveModelForRole, type AgentRoleName } from "./resolve-model";
 export { withRetries, type RetryOptions } from "./with-retries";
+export { describeRoleModels } from "./describe-role-models";
+export { listModelPrices } from "./list-model-prices";
+export { resetModelPrice, type ResetModelPriceResult } from "./reset-model-price";
+export { setModelPrice } from "./set-model-price";
+export type { ModelPriceDto, ModelPricesDto, PriceSource, RoleModelDto } from "./model-price-dto";
