@@ -29,4 +29,7 @@ test("capture the main pages", async ({ page }) => {
   await page.goto(baseUrl());
   await expect(page.getByTestId(`run-row-${runId}`)).toBeVisible();
   await shot("runs-list");
+  await page.getByTestId("nav-settings").click();
+  await expect(page.getByTestId("role-row-coder")).toBeVisible();
+  await shot("settings");
 });
