@@ -1,4 +1,6 @@
+import { notifyRunFinished } from "./functions/notify-run-finished";
 import { runSpec } from "./functions/run-spec";
+import { runTask } from "./functions/run-task";
 
 /** Every Inngest function the app serves. */
-export const functions = [runSpec];
+export const functions = [runSpec, runTask, notifyRunFinished];

@@ -15,7 +15,8 @@ export const defaultToolkit: WorkspaceToolkit = {
   run: (name, args, context) => runWorkspaceTool(name, args, context),
 };
 
-export function createDefaultCheckpointer(options: { allowWorkflowChanges?: boolean } = {}): WorkspaceCheckpointer {
+/** `token` defaults to GITHUB_TOKEN; workflows pass the token resolved for the repository (App auth). */
+export function createDefaultCheckpointer(options: { allowWorkflowChanges?: boolean; token?: string } = {}): WorkspaceCheckpointer {
   return {
     readHead: async (workspace) => (await runGit({ cwd: workspace, args: ["rev-parse", "HEAD"] })).stdout.trim(),
     commit: (workspace, message) => commitAll({ workspace, message }),
@@ -24,7 +25,7 @@ export function createDefaultCheckpointer(options: { allowWorkflowChanges?: bool
       await runGit({ cwd: workspace, args: ["clean", "-fd", "--quiet"] });
     },
     push: async (workspace, branch) => {
-      await pushBranch({ workspace, branch, token: getEnv().GITHUB_TOKEN, allowWorkflowChanges: options.allowWorkflowChanges });
+      await pushBranch({ workspace, branch, token: options.token ?? getEnv().GITHUB_TOKEN, allowWorkflowChanges: options.allowWorkflowChanges });
     },
   };
 }

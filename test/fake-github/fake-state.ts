@@ -115,7 +115,8 @@ export function createFakeState(): FakeState {
     statuses: [],
     requests: [],
     installationTokens: [],
-    nextId: 1000,
+    // GitHub ids are global: separate fake instances (one per test) must not reuse them.
+    nextId: 1000 + Math.floor(Math.random() * 1_000_000) * 1000,
   };
 }
 

@@ -1,12 +1,16 @@
-// Runs one spec end to end. Planning and the agent loop arrive in later issues; until then
-// the run says so in its events and ends as failed with that reason, never pretending.
-import { recordRunEvent } from "../../lib/runs/record-run-event";
+// Runs one spec end to end: plan it into tasks, work the tasks in dependency waves (each wave
+// in parallel, one run-task per task), then set the final status and announce it.
+import { submitPlanInput } from "../../lib/agents/terminal-tools";
+import { concludeRun } from "../../lib/runs/conclude-run";
 import { finishRun } from "../../lib/runs/finish-run";
+import { startPlanner } from "../../lib/runs/start-planner";
 import { startRun } from "../../lib/runs/start-run";
+import { persistPlan } from "../../lib/tasks/persist-plan";
+import { setTaskStatus } from "../../lib/tasks/set-task-status";
 import { inngest } from "../client";
 import { runCancelled, runFinished, runRequested } from "../events";
-
-export const notYetBuiltReason = "Planning and the agents are not built yet in this version of the factory, so the run stops after starting.";
+import { runSessionSteps } from "../run-session-steps";
+import { runTask, type TaskOutcome } from "./run-task";
 
 export const runSpec = inngest.createFunction(
   {
@@ -30,11 +34,38 @@ export const runSpec = inngest.createFunction(
     const isStarted = await step.run("start-run", () => startRun(runId));
     if (!isStarted) return { runId, skipped: "run is not queued" };
 
-    await step.run("record-planning-not-built", () =>
-      recordRunEvent({ runId, type: "run.capability_missing", payload: { capability: "planning", message: notYetBuiltReason } }),
-    );
-    const status = await step.run("finish-run", () => finishRun({ runId, status: "failed", reason: notYetBuiltReason }));
-    if (status === "failed") await step.sendEvent("send-run-finished", runFinished.create({ runId, status: "failed" }));
+    const plannerId = await step.run("start-planner", () => startPlanner(runId));
+    const planned = await runSessionSteps(step, { sessionId: plannerId, stepPrefix: "plan" });
+    if (planned.stopReason !== "submitted") {
+      const status = planned.stopReason === "budget_exhausted" ? "budget_exhausted" : "failed";
+      const reason = `Planning stopped without a plan: ${planned.stopReason}${planned.error ? ` (${planned.error})` : ""}.`;
+      const final = await step.run("finish-unplanned-run", () => finishRun({ runId, status, reason }));
+      if (final === status) await step.sendEvent("send-run-finished", runFinished.create({ runId, status }));
+      return { runId, status };
+    }
+    const { waves } = await step.run("persist-plan", () => persistPlan({ runId, plan: submitPlanInput.parse(planned.result) }));
+
+    let blockedReason: string | null = null;
+    for (const wave of waves) {
+      if (blockedReason) {
+        for (const task of wave) await step.run(`skip-task-${task.key}`, () => setTaskStatus({ taskId: task.taskId, status: "skipped", reason: blockedReason! }));
+        continue;
+      }
+      const outcomes = await Promise.all(
+        wave.map((task) =>
+          step
+            .invoke(`run-task-${task.key}`, { function: runTask, data: { runId, taskId: task.taskId } })
+            .then((outcome) => outcome as TaskOutcome)
+            .catch((error: Error): TaskOutcome => ({ taskId: task.taskId, status: "failed", reason: error.message })),
+        ),
+      );
+      const unfinished = outcomes.filter((outcome) => outcome.status !== "succeeded");
+      // Later waves depend on earlier ones; working them on top of a failed task wastes budget.
+      if (unfinished.length) blockedReason = `An earlier task did not succeed (${unfinished.map((o) => o.status).join(", ")}).`;
+    }
+
+    const { status } = await step.run("conclude-run", () => concludeRun(runId));
+    await step.sendEvent("send-run-finished", runFinished.create({ runId, status }));
     return { runId, status };
   },
 );

@@ -1,0 +1,117 @@
+// Builds the Slack message that reports a finished run: outcome, money, time, tasks and PRs,
+// and a link back to the run page. Every piece of user- or model-written text is escaped.
+import type { Prisma } from "../generated/prisma/client";
+import type { RunStatus, TaskStatus } from "../generated/prisma/enums";
+import { db } from "../db";
+import { runPageUrl } from "../runs/to-run-dto";
+import { slackLimits, type Mrkdwn, type SlackBlock, type SlackMessage } from "./slack-message";
+import { escapeMrkdwn, formatCount, formatDuration, formatUsd, joinLinesWithin, linkMrkdwn } from "./slack-text";
+
+const runReportSelect = {
+  id: true,
+  title: true,
+  status: true,
+  budgetUsd: true,
+  spentUsd: true,
+  inputTokens: true,
+  outputTokens: true,
+  cacheReadTokens: true,
+  startedAt: true,
+  finishedAt: true,
+  error: true,
+  summary: true,
+  repository: { select: { owner: true, name: true } },
+  tasks: { orderBy: { createdAt: "asc" }, select: { key: true, title: true, status: true, costUsd: true } },
+  pullRequests: { orderBy: { number: "asc" }, select: { number: true, url: true, state: true, task: { select: { title: true } } } },
+} satisfies Prisma.RunSelect;
+
+type RunReportRow = Prisma.RunGetPayload<{ select: typeof runReportSelect }>;
+
+const outcomes: Record<RunStatus, { emoji: string; label: string }> = {
+  succeeded: { emoji: ":white_check_mark:", label: "Run succeeded" },
+  failed: { emoji: ":x:", label: "Run failed" },
+  budget_exhausted: { emoji: ":money_with_wings:", label: "Run stopped: budget exhausted" },
+  cancelled: { emoji: ":no_entry_sign:", label: "Run cancelled" },
+  queued: { emoji: ":hourglass:", label: "Run queued" },
+  planning: { emoji: ":hourglass:", label: "Run planning" },
+  running: { emoji: ":hourglass:", label: "Run running" },
+};
+
+const taskEmoji: Record<TaskStatus, string> = {
+  succeeded: ":white_check_mark:",
+  failed: ":x:",
+  budget_exhausted: ":money_with_wings:",
+  cancelled: ":no_entry_sign:",
+  skipped: ":fast_forward:",
+  pending: ":white_circle:",
+  running: ":arrows_counterclockwise:",
+};
+
+/** The run report for `runId`, or null when the run no longer exists. */
+export async function buildRunReport(options: { runId: string }): Promise<SlackMessage | null> {
+  const run = await db.run.findUnique({ where: { id: options.runId }, select: runReportSelect });
+  return run ? formatRunReport(run) : null;
+}
+
+function formatRunReport(run: RunReportRow): SlackMessage {
+  const outcome = outcomes[run.status];
+  const url = runPageUrl(run.id);
+  const repository = run.repository ? `${run.repository.owner}/${run.repository.name}` : "local session";
+  const spent = run.spentUsd.toNumber();
+  const merged = run.pullRequests.filter((pr) => pr.state === "merged").length;
+  const succeededTasks = run.tasks.filter((task) => task.status === "succeeded").length;
+
+  const fields: Mrkdwn[] = [
+    field("Cost", `${formatUsd(spent)} of ${formatUsd(run.budgetUsd.toNumber())} budget`),
+    field("Duration", run.startedAt ? formatDuration((run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime()) : "never started"),
+    field("Tasks", run.tasks.length ? `${succeededTasks}/${run.tasks.length} succeeded` : "none planned"),
+    field("PRs", run.pullRequests.length ? `${run.pullRequests.length} opened, ${merged} merged` : "none"),
+    field("Tokens", `${formatCount(run.inputTokens)} in (${formatCount(run.cacheReadTokens)} cached) · ${formatCount(run.outputTokens)} out`),
+  ];
+  // Spend per merged PR is the figure teams judge the factory's return by.
+  if (merged > 0) fields.push(field("Cost per merged PR", formatUsd(spent / merged)));
+
+  const blocks: SlackBlock[] = [
+    { type: "header", text: { type: "plain_text", text: `${outcome.emoji} ${outcome.label}`, emoji: true } },
+    section(`*${escapeMrkdwn(run.title, 500)}*\n\`${escapeMrkdwn(repository, 200)}\``),
+    { type: "section", fields },
+  ];
+  if ((run.status === "failed" || run.status === "budget_exhausted" || run.status === "cancelled") && run.error) {
+    blocks.push(section(`*Reason*\n${escapeMrkdwn(run.error, slackLimits.sectionText - 20)}`));
+  } else if (run.summary) {
+    blocks.push(section(`*Summary*\n${escapeMrkdwn(run.summary, slackLimits.sectionText - 20)}`));
+  }
+  if (run.tasks.length) blocks.push(section(`*Tasks*\n${joinLinesWithin(run.tasks.map(formatTaskLine), slackLimits.sectionText - 20)}`));
+  if (run.pullRequests.length) {
+    blocks.push(section(`*Pull requests*\n${joinLinesWithin(run.pullRequests.map(formatPullRequestLine), slackLimits.sectionText - 20)}`));
+  }
+  blocks.push({
+    type: "actions",
+    elements: [{ type: "button", text: { type: "plain_text", text: "Open run" }, url, action_id: "open-run", style: "primary" }],
+  });
+
+  const text = [
+    `${outcome.label}: ${escapeMrkdwn(run.title, 300)} (${escapeMrkdwn(repository, 200)})`,
+    `${formatUsd(spent)} of ${formatUsd(run.budgetUsd.toNumber())} budget, ${succeededTasks}/${run.tasks.length} tasks succeeded, ${merged} PRs merged.`,
+    `Open run: ${escapeMrkdwn(url)}`,
+  ].join(" ");
+  return { text, blocks };
+}
+
+function field(label: string, value: string): Mrkdwn {
+  return { type: "mrkdwn", text: `*${label}*\n${value}` };
+}
+
+function section(text: string): SlackBlock {
+  return { type: "section", text: { type: "mrkdwn", text } };
+}
+
+function formatTaskLine(task: RunReportRow["tasks"][number]): string {
+  return `${taskEmoji[task.status]} \`${escapeMrkdwn(task.key, 60)}\` ${escapeMrkdwn(task.title, 150)} · ${formatUsd(task.costUsd.toNumber())}`;
+}
+
+function formatPullRequestLine(pr: RunReportRow["pullRequests"][number]): string {
+  const state = pr.state === "merged" ? "*merged*" : pr.state;
+  const title = pr.task ? ` · ${escapeMrkdwn(pr.task.title, 150)}` : "";
+  return `• ${linkMrkdwn(pr.url, `#${pr.number}`)} ${state}${title}`;
+}

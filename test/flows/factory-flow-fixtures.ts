@@ -1,0 +1,81 @@
+// A whole factory against local stand-ins: the fake GitHub (REST + git over HTTP), the
+// scripted model server playing every role, and the real database. Used by flow tests.
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { db } from "../../lib/db";
+import { resetEnvCache } from "../../lib/env";
+import { resetGitHubClients } from "../../lib/github/get-github-client";
+import { startFakeGitHub } from "../fake-github";
+import { lastToolResults, startScriptedLlmServer, type RecordedRequest, type ScriptedTurn } from "../scripted-llm-server";
+import { scriptedModel, useScriptedModel } from "../agent-fixtures";
+import { secretCanaries } from "../secret-canaries";
+
+export type RoleScript = (request: RecordedRequest, turn: number) => ScriptedTurn;
+
+/** Which role a request comes from, by its terminal tool and system prompt. */
+export function roleOf(request: RecordedRequest): string {
+  const tools = JSON.stringify(request.json.tools ?? []);
+  if (tools.includes("submit_plan")) return "planner";
+  if (tools.includes("submit_review")) return "reviewer";
+  const system = JSON.stringify(request.json.messages[0]?.content ?? "");
+  return system.includes("you fix it") ? "fixer" : system.includes("You are a test engineer") ? "tester" : "coder";
+}
+
+/** Turn number within the current session: how many assistant messages it already has. */
+export function turnOf(request: RecordedRequest): number {
+  return request.json.messages.filter((message) => message.role === "assistant").length + 1;
+}
+
+let worlds = 0;
+
+export async function startFactoryWorld(options: { roles: Record<string, RoleScript>; testCommand?: string | null; files?: Record<string, string> }) {
+  const github = await startFakeGitHub({ token: secretCanaries.GITHUB_TOKEN, allowSelfReview: false });
+  // A repository per world: PR numbers restart with each fake GitHub.
+  const name = `widgets-${++worlds}`;
+  await github.createRepository({ owner: "acme", name, files: options.files ?? { "README.md": "# Widgets\n" } });
+  const llm = await startScriptedLlmServer({
+    fallback: (request) => {
+      const role = roleOf(request);
+      const script = options.roles[role];
+      if (!script) return { error: { status: 400, message: `no script for role ${role}` } };
+      return script(request, turnOf(request));
+    },
+  });
+  process.env.GITHUB_API_URL = github.apiUrl;
+  process.env.GITHUB_TOKEN = secretCanaries.GITHUB_TOKEN;
+  process.env.FACTORY_MODEL = scriptedModel;
+  process.env.FACTORY_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "factory-flow-"));
+  useScriptedModel(llm.baseUrl);
+  resetEnvCache();
+  resetGitHubClients();
+
+  const repository = await db.repository.upsert({
+    where: { owner_name: { owner: "acme", name } },
+    create: { owner: "acme", name, testCommand: options.testCommand ?? null },
+    update: { testCommand: options.testCommand ?? null },
+  });
+  const createRun = (data: { budgetUsd?: number; maxIterations?: number } = {}) =>
+    db.run.create({
+      data: {
+        repositoryId: repository.id,
+        title: "Add a greeting file",
+        spec: "Add hello.txt containing hello.",
+        budgetUsd: data.budgetUsd ?? 5,
+        maxIterations: data.maxIterations ?? 2,
+        models: { planner: scriptedModel, coder: scriptedModel, tester: scriptedModel, reviewer: scriptedModel, fixer: scriptedModel },
+      },
+    });
+  return {
+    github,
+    llm,
+    repository,
+    createRun,
+    close: async () => {
+      await llm.close();
+      await github.close();
+    },
+  };
+}
+
+export { lastToolResults };
