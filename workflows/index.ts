@@ -1,6 +1,7 @@
+import { addressReview } from "./functions/address-review";
 import { notifyRunFinished } from "./functions/notify-run-finished";
 import { runSpec } from "./functions/run-spec";
 import { runTask } from "./functions/run-task";
 
 /** Every Inngest function the app serves. */
-export const functions = [runSpec, runTask, notifyRunFinished];
+export const functions = [runSpec, runTask, addressReview, notifyRunFinished];

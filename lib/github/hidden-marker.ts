@@ -3,7 +3,7 @@
 const prefix = "<!-- dark-factory:";
 
 /** e.g. hiddenMarker("review", "run1-t1-iter2") -> "<!-- dark-factory:review:run1-t1-iter2 -->" */
-export function hiddenMarker(kind: "review" | "status" | "pr", key?: string): string {
+export function hiddenMarker(kind: "review" | "status" | "pr" | "reply", key?: string): string {
   const safeKey = key?.replace(/[^\w.:-]/g, "_");
   return `${prefix}${kind}${safeKey ? `:${safeKey}` : ""} -->`;
 }
