@@ -2,15 +2,15 @@
 // of the Inngest server it plays stopped working.
 import { Inngest, NonRetriableError, RetryAfterError } from "inngest";
 import { afterEach, describe, expect, it } from "vitest";
-import { createInngestHarness, type InngestHarness } from "./index";
+import { createInngestHarness, type HarnessOptions, type InngestHarness } from "./index";
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const inngest = new Inngest({ id: "harness-test", logger: quiet });
 let harness: InngestHarness | undefined;
 afterEach(async () => harness?.close());
 
-async function start(functions: Parameters<typeof createInngestHarness>[0]["functions"], options: { maxAttempts?: number } = {}) {
-  harness = await createInngestHarness({ functions, ...options });
+async function start(functions: HarnessOptions["functions"]) {
+  harness = await createInngestHarness({ functions });
   return harness;
 }
 
