@@ -4,6 +4,7 @@ import type { GetStepTools } from "inngest";
 import type { SessionOutcome } from "../lib/agents/session-outcome";
 import { runSessionChunk } from "../lib/tasks/run-session-chunk";
 import type { inngest } from "./client";
+import { failFastOnPermanentErrors } from "./permanent-errors";
 
 type Step = GetStepTools<typeof inngest>;
 
@@ -12,7 +13,9 @@ const maxChunks = 100;
 
 export async function runSessionSteps(step: Step, options: { sessionId: string; stepPrefix: string }): Promise<SessionOutcome> {
   for (let chunk = 1; chunk <= maxChunks; chunk++) {
-    const outcome = (await step.run(`${options.stepPrefix}-chunk-${chunk}`, () => runSessionChunk({ sessionId: options.sessionId }))) as SessionOutcome;
+    const outcome = (await step.run(`${options.stepPrefix}-chunk-${chunk}`, () =>
+      failFastOnPermanentErrors(() => runSessionChunk({ sessionId: options.sessionId })),
+    )) as SessionOutcome;
     if (outcome.isDone) return outcome;
   }
   throw new Error(`Session ${options.sessionId} did not end within ${maxChunks} chunks`);

@@ -2,6 +2,7 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import type { RunStatus } from "../generated/prisma/enums";
 import { recordRunEvent } from "./record-run-event";
+import { stopRunWork } from "./stop-run-work";
 
 const activeStatuses: RunStatus[] = ["queued", "planning", "running"];
 
@@ -21,6 +22,7 @@ export async function cancelRun(options: { runId: string; notifyEngine: (runId: 
       data: { status: "cancelled", finishedAt: new Date() },
       select: { id: true, status: true },
     });
+    await stopRunWork(tx, { runId: options.runId, reason: "Cancelled by the user.", taskStatus: "cancelled" });
     await recordRunEvent({ runId: options.runId, type: "run.cancelled", payload: { by: "user" } }, tx);
     return updated;
   });

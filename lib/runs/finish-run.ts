@@ -1,6 +1,7 @@
 import { db } from "../db";
 import type { RunStatus } from "../generated/prisma/enums";
 import { recordRunEvent } from "./record-run-event";
+import { stopRunWork } from "./stop-run-work";
 
 export type FinalRunStatus = Extract<RunStatus, "succeeded" | "failed" | "cancelled" | "budget_exhausted">;
 
@@ -17,6 +18,9 @@ export async function finishRun(options: { runId: string; status: FinalRunStatus
       data: { status: options.status, error: options.reason ?? null, summary: options.summary, finishedAt: new Date() },
     });
     if (count > 0) {
+      if (options.status !== "succeeded") {
+        await stopRunWork(tx, { runId: options.runId, reason: options.reason ?? `The run ended ${options.status}.`, taskStatus: options.status === "budget_exhausted" ? "budget_exhausted" : options.status });
+      }
       await recordRunEvent(
         { runId: options.runId, type: `run.${options.status}`, payload: { reason: options.reason ?? null, summary: options.summary ?? null } },
         tx,

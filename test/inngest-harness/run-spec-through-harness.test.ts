@@ -100,12 +100,16 @@ describe("run-spec through the Inngest harness", () => {
     expect(await harness.waitForRun({ functionId: "run-spec-failure", where: (run) => (run.event.data.event as { data: { runId: string } }).data.runId === runId })).toMatchObject({ status: "completed" });
     const stored = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { events: { orderBy: { seq: "asc" } } } });
     expect(stored.status).toBe("failed");
-    expect(stored.error).toMatch(/^The run-spec workflow failed: /);
+    expect(stored.error).toMatch(/^The run-spec workflow failed: .*could not read repository|not found/i);
+    // Nothing is left running: the planner session is stopped with the reason.
+    const sessions = await db.agentSession.findMany({ where: { runId } });
+    expect(sessions.map((s) => [s.role, s.status])).toEqual([["planner", "stopped"]]);
     const types = stored.events.map((event) => event.type);
     expect(types.slice(0, 2)).toEqual(["run.created", "run.started"]);
     expect(types.at(-1)).toBe("run.failed");
     expect(harness.events.find((event) => event.name === "factory/run.finished" && event.data.runId === runId)?.data.status).toBe("failed");
-    expect(harness.runs.find((run) => run.functionId === "run-spec" && run.event.data.runId === runId)?.stepAttempts).toMatchObject({ "start-run": 1, "plan-chunk-1": 2 });
+    // A missing repository is permanent: the chunk step fails at once instead of being retried.
+    expect(harness.runs.find((run) => run.functionId === "run-spec" && run.event.data.runId === runId)?.stepAttempts).toMatchObject({ "start-run": 1, "plan-chunk-1": 1 });
   });
 
   it("stops at the next step boundary when the run is cancelled through the API", async () => {

@@ -17,6 +17,7 @@ import { describeTask, startRoleSession } from "../../lib/tasks/start-role-sessi
 import { updateTaskStatusComment } from "../../lib/tasks/update-task-status-comment";
 import { inngest } from "../client";
 import { githubCheckSuiteCompleted, runCancelled } from "../events";
+import { failFastOnPermanentErrors } from "../permanent-errors";
 import { runSessionSteps } from "../run-session-steps";
 
 export type TaskOutcome = { taskId: string; status: "succeeded" | "failed" | "budget_exhausted"; reason?: string };
@@ -54,7 +55,7 @@ export const runTask = inngest.createFunction(
     const coded = await runSessionSteps(step, { sessionId: coderId, stepPrefix: "code" });
     const coderFailure = sessionFailure(coded, "coder");
     if (coderFailure) return end(coderFailure, 0);
-    await step.run("open-pull-request", async () => void (await openTaskPullRequest({ taskId })));
+    await step.run("open-pull-request", () => failFastOnPermanentErrors(async () => void (await openTaskPullRequest({ taskId }))));
 
     const { maxIterations, hasCi } = await step.run("read-limits", async () => {
       const context = await loadWorkContext({ runId, taskId });
