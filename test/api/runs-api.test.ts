@@ -135,6 +135,8 @@ describe("GET /api/runs and /api/runs/:id", () => {
 describe("POST /api/runs/:id/cancel", () => {
   it("cancels an active run once, then answers 409", async () => {
     const { id } = await (await runsRoute.POST(post(validRun))).json();
+    const task = await db.task.create({ data: { runId: id, key: "t", title: "T", description: "d", status: "running" } });
+    await db.agentSession.create({ data: { runId: id, taskId: task.id, role: "coder", model: "openai-compatible:glm-5.2" } });
     const request = () => new Request("http://localhost", { method: "POST", headers: auth });
     const response = await cancelRoute.POST(request(), params(id));
     expect(response.status).toBe(200);
@@ -143,6 +145,9 @@ describe("POST /api/runs/:id/cancel", () => {
       expect.arrayContaining(["factory/run.cancelled", "factory/run.finished"]),
     );
     expect((await cancelRoute.POST(request(), params(id))).status).toBe(409);
+    // Nothing of a cancelled run stays running.
+    expect((await db.agentSession.findFirstOrThrow({ where: { runId: id } })).status).toBe("stopped");
+    expect((await db.task.findFirstOrThrow({ where: { runId: id } })).status).toBe("cancelled");
   });
 });
 
