@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { apiToken, baseUrl, insertRunEvent, logIn, runIdFromUrl, submitRun } from "./support/factory";
+import { apiToken, baseUrl, insertMergedPullRequest, insertRunEvent, logIn, runIdFromUrl, submitRun } from "./support/factory";
 import { startTcpProxy } from "./support/tcp-proxy";
 
 test("a wrong token is refused without revealing anything about the real one", async ({ page }) => {
@@ -50,6 +50,12 @@ test("log in, submit a run, find it in the list, and watch events arrive live", 
   const seq = await insertRunEvent(runId, { type: "llm.call", payload: { role: "coder", model: "openai-compatible:glm-5.2" }, costDeltaUsd: 0.25 });
   await expect(page.getByTestId(`event-${seq}`)).toBeVisible();
   await expect(page.getByTestId("run-spent")).toContainText("0.25");
+
+  // The runs list leads with outcome and cost: PRs merged and what each merged PR cost.
+  await insertMergedPullRequest(runId, 7);
+  await page.goto(baseUrl());
+  await expect(page.getByTestId(`run-prs-${runId}`)).toHaveText("1 opened · 1 merged");
+  await expect(page.getByTestId("runs-totals")).toContainText("Cost per merged PR");
 });
 
 test("a dropped stream reconnects without losing or duplicating events", async ({ page }) => {

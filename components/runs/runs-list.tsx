@@ -55,6 +55,7 @@ export function RunsList() {
                 <tr>
                   <th scope="col" className="w-40 px-4 py-2">Status</th>
                   <th scope="col" className="w-full px-4 py-2">Run</th>
+                  <th scope="col" className="w-40 px-4 py-2">Pull requests</th>
                   <th scope="col" className="w-60 px-4 py-2">Cost</th>
                   <th scope="col" className="w-28 px-4 py-2 text-right">Age</th>
                 </tr>
@@ -70,6 +71,9 @@ export function RunsList() {
                         {run.title}
                       </Link>
                       <span className="block truncate font-mono text-xs text-slate-500">{run.repository ?? "—"}</span>
+                    </td>
+                    <td data-testid={`run-prs-${run.id}`} className="px-4 py-2.5 align-top whitespace-nowrap text-slate-700 tabular-nums">
+                      {run.pullRequests.opened === 0 ? "—" : `${run.pullRequests.opened} opened · ${run.pullRequests.merged} merged`}
                     </td>
                     <td className="px-4 py-2.5 align-top">
                       <CostMeter spentUsd={run.spentUsd} reservedUsd={run.reservedUsd} budgetUsd={run.budgetUsd} />
@@ -102,13 +106,16 @@ function RunsTotals({ runs }: { runs: RunSummaryDto[] }) {
   const succeeded = runs.filter((run) => run.status === "succeeded").length;
   const finished = runs.filter((run) => !["queued", "planning", "running"].includes(run.status)).length;
   const active = runs.length - finished;
+  const merged = runs.reduce((sum, run) => sum + run.pullRequests.merged, 0);
   const stats = [
     { label: "Spent (shown runs)", value: formatUsd(spentUsd) },
     { label: "Succeeded", value: finished > 0 ? `${succeeded} of ${finished} finished` : "—" },
+    { label: "Merged PRs", value: String(merged) },
+    { label: "Cost per merged PR", value: merged > 0 ? formatUsd(spentUsd / merged) : "—" },
     { label: "In progress", value: String(active) },
   ];
   return (
-    <dl className="grid grid-cols-3 gap-3">
+    <dl data-testid="runs-totals" className="grid grid-cols-2 gap-3 sm:grid-cols-5">
       {stats.map((stat) => (
         <div key={stat.label} className="rounded-lg border border-slate-200 bg-white px-4 py-2.5 shadow-sm">
           <dt className="text-xs text-slate-500">{stat.label}</dt>

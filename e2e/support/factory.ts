@@ -47,3 +47,18 @@ export function runIdFromUrl(page: Page): string {
   if (!match) throw new Error(`Not on a run page: ${page.url()}`);
   return match[1];
 }
+
+/** Records a merged factory PR for the run, as the GitHub webhook does when a human merges it. */
+export async function insertMergedPullRequest(runId: string, number: number) {
+  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO "PullRequest" (id, "repositoryId", "runId", number, url, "headBranch", "baseBranch", state, "mergedAt", "updatedAt")
+       SELECT $2, "repositoryId", id, $3, $4, $5, 'main', 'merged', now(), now() FROM "Run" WHERE id = $1`,
+      [runId, `e2e-pr-${runId}-${number}`, number, `https://github.com/acme/widgets/pull/${number}`, `factory/${runId}-t${number}`],
+    );
+  } finally {
+    await client.end();
+  }
+}

@@ -13,6 +13,8 @@ export type RunSummaryDto = {
   startedAt: string | null;
   finishedAt: string | null;
   url: string; // absolute link to the run page
+  /** Pull requests the run opened, and how many of them merged: the outcome teams pay for. */
+  pullRequests: { opened: number; merged: number };
 };
 
 export type TaskDto = {

@@ -13,6 +13,7 @@ export const runSummarySelect = {
   startedAt: true,
   finishedAt: true,
   repository: { select: { owner: true, name: true } },
+  pullRequests: { select: { state: true } },
 } satisfies Prisma.RunSelect;
 
 export const runProgressSelect = {
@@ -45,6 +46,7 @@ export function toRunSummaryDto(run: RunSummaryRow): RunSummaryDto {
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
     url: runPageUrl(run.id),
+    pullRequests: { opened: run.pullRequests.length, merged: run.pullRequests.filter((pr) => pr.state === "merged").length },
   };
 }
 

@@ -126,7 +126,7 @@ describe("GET /api/runs and /api/runs/:id", () => {
   it("returns a run's status, budget, spend, tokens, tasks and event count; 404 for an unknown run", async () => {
     const { runs } = await (await runsRoute.GET(new Request("http://localhost/api/runs?limit=1", { headers: auth }))).json();
     const detail = await (await runRoute.GET(new Request("http://localhost", { headers: auth }), params(runs[0].id))).json();
-    expect(detail).toMatchObject({ id: runs[0].id, status: "queued", budgetUsd: 5, spentUsd: 0, tasks: [], eventsCount: 1, tokens: { input: 0, output: 0 } });
+    expect(detail).toMatchObject({ id: runs[0].id, status: "queued", budgetUsd: 5, spentUsd: 0, tasks: [], eventsCount: 1, tokens: { input: 0, output: 0 }, pullRequests: { opened: 0, merged: 0 } });
     const missing = await runRoute.GET(new Request("http://localhost", { headers: auth }), params("nope"));
     expect(missing.status).toBe(404);
   });
