@@ -55,7 +55,7 @@ export function RunsList() {
                 <tr>
                   <th scope="col" className="w-40 px-4 py-2">Status</th>
                   <th scope="col" className="w-full px-4 py-2">Run</th>
-                  <th scope="col" className="w-40 px-4 py-2">Pull requests</th>
+                  <th scope="col" className="w-44 px-4 py-2 whitespace-nowrap">PRs</th>
                   <th scope="col" className="w-60 px-4 py-2">Cost</th>
                   <th scope="col" className="w-28 px-4 py-2 text-right">Age</th>
                 </tr>
