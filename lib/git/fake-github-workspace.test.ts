@@ -54,7 +54,7 @@ describe("workspaces over HTTP with a token", () => {
   });
 
   it("fails without the right token, with an error that names neither token", async () => {
-    const wrong = "ghp_wrongTokenForFakeGitHub9";
+    const wrong = "wrong-token-for-fake-github-9";
     const error = await prepareWorkspace({ repo, sessionId: "http-3", branch, token: wrong }).then(() => null, (e: Error) => e);
     expect(error?.message).toMatch(/git fetch failed/);
     expect(error?.message).not.toContain(wrong);

@@ -50,7 +50,7 @@ describe("credentials", () => {
   });
 
   it("a wrong token fails with a clear error that contains no token", async () => {
-    const wrong = "ghp_wrongTokenValue0000000";
+    const wrong = "wrong-token-value-0000000";
     const error = await readRepository({ owner, repo, client: fastClient(wrong) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).message).toBe(

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "./index";
 
 const exec = promisify(execFile);
-const token = "ghp_fakeGitHubSelfTestToken1";
+const token = "fake-github-self-test-token-1";
 let gh: FakeGitHub;
 let work: string;
 
