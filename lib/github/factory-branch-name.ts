@@ -1,11 +1,7 @@
-// Factory branches are factory/<run>-<task>: the only branches agents may push to.
-export const factoryBranchPrefix = "factory/";
-
-export function factoryBranchName(runId: string, taskKey: string): string {
-  const safe = (part: string) => part.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "");
-  return `${factoryBranchPrefix}${safe(runId)}-${safe(taskKey)}`;
-}
+// Factory branches are factory/<run>-<task> (named by lib/git's buildBranchName): the only
+// branches agents may push to, and the only PRs the factory acts on.
+import { factoryBranchPattern } from "../git/build-branch-name";
 
 export function isFactoryBranch(branch: string | null | undefined): boolean {
-  return typeof branch === "string" && branch.startsWith(factoryBranchPrefix) && branch.length > factoryBranchPrefix.length;
+  return typeof branch === "string" && factoryBranchPattern.test(branch);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { factoryBranchName, isFactoryBranch } from "./factory-branch-name";
+import { buildBranchName } from "../git/build-branch-name";
+import { isFactoryBranch } from "./factory-branch-name";
 import { findCommentableLines } from "./find-commentable-lines";
 import { hiddenMarker, isFactoryAuthored } from "./hidden-marker";
 
@@ -27,10 +28,11 @@ describe("findCommentableLines", () => {
 
 describe("names and markers", () => {
   it("builds safe factory branch names and recognises them", () => {
-    expect(factoryBranchName("Run_1", "Add API/v2")).toBe("factory/run_1-add-api-v2");
+    expect(buildBranchName({ runId: "Run_1", taskKey: "Add API/v2" })).toBe("factory/run_1-add-api-v2");
     expect(isFactoryBranch("factory/run_1-t1")).toBe(true);
     expect(isFactoryBranch("main")).toBe(false);
     expect(isFactoryBranch("factory/")).toBe(false);
+    expect(isFactoryBranch("factory/../main")).toBe(false);
   });
 
   it("hidden markers are HTML comments the factory can find again", () => {

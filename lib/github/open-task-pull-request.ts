@@ -5,7 +5,7 @@ import { publicUrl } from "../env";
 import { AppError } from "../errors";
 import { recordRunEvent } from "../runs/record-run-event";
 import type { GitHubClient } from "./create-github-client";
-import { factoryBranchName } from "./factory-branch-name";
+import { buildBranchName } from "../git/build-branch-name";
 import { openDraftPullRequest } from "./open-draft-pull-request";
 import { renderPullRequestBody } from "./render-pull-request-body";
 
@@ -20,7 +20,7 @@ export async function openTaskPullRequest(input: { taskId: string; client?: GitH
   if (!task) throw new AppError("not_found", `Task ${input.taskId} not found`);
   const repository = task.run.repository;
   if (!repository) throw new AppError("bad_request", `Run ${task.run.id} has no repository, so it cannot open a pull request`);
-  const branch = task.branch ?? factoryBranchName(task.run.id, task.key);
+  const branch = task.branch ?? buildBranchName({ runId: task.run.id, taskKey: task.key });
   const runUrl = `${publicUrl()}/runs/${task.run.id}`;
 
   const pr = await openDraftPullRequest({

@@ -9,7 +9,7 @@ import { findCanaries, secretCanaries } from "../../test/secret-canaries";
 import { createBranch } from "./create-branch";
 import { createGitHubClient, type GitHubClient } from "./create-github-client";
 import { enableAutoMerge } from "./enable-auto-merge";
-import { factoryBranchName } from "./factory-branch-name";
+import { buildBranchName } from "../git/build-branch-name";
 import { listReviewComments } from "./list-review-comments";
 import { markPullRequestReady } from "./mark-pull-request-ready";
 import { openTaskPullRequest } from "./open-task-pull-request";
@@ -46,7 +46,7 @@ beforeAll(async () => {
     data: { runId, key: "t1", title: "Say hello", description: "Add a hello function.", acceptanceCriteria: ["hello() returns 'hi'", "tests cover it"], costUsd: 0.4321 },
   });
   taskId = task.id;
-  branch = factoryBranchName(runId, "t1");
+  branch = buildBranchName({ runId, taskKey: "t1" });
 });
 
 afterAll(async () => {
