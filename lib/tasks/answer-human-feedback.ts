@@ -7,7 +7,12 @@ import type { HumanFeedback } from "./load-human-feedback";
 import type { WorkContext } from "./load-work-context";
 
 /** Replies on the PR with what the fixer did (or why it could not), and marks the feedback handled. */
-export async function answerHumanFeedback(options: { context: WorkContext; feedback: HumanFeedback; outcome: SessionOutcome }) {
+export async function answerHumanFeedback(options: {
+  context: WorkContext;
+  feedback: HumanFeedback;
+  outcome: SessionOutcome;
+  testResult?: "passed" | "failed" | "not_run";
+}) {
   const { context, feedback, outcome } = options;
   const isDone = outcome.stopReason === "finished";
   const summary = isDone ? ((outcome.result as { summary?: string } | null)?.summary ?? "Done.") : `I could not finish: ${outcome.stopReason}${outcome.error ? ` (${outcome.error})` : ""}.`;
@@ -16,6 +21,7 @@ export async function answerHumanFeedback(options: { context: WorkContext; feedb
     "",
     summary,
     "",
+    ...(options.testResult ? [`Tests after the change: **${options.testResult.replace("_", " ")}**.`, ""] : []),
     `Cost of this change: $${Number(outcome.costUsd).toFixed(4)} · [run](${runPageUrl(context.run.id)})`,
   ].join("\n");
   const reply = await replyOnPullRequest({ owner: context.repository.owner, repo: context.repository.name, number: feedback.number, key: feedback.key, body });

@@ -47,7 +47,7 @@ function execute(data: Record<string, unknown>) {
 
 describe("address-review", () => {
   it("fixes the branch from a trusted review and replies once with the change and its cost", async () => {
-    world = await startFactoryWorld({ roles: { fixer: fixerRenames } });
+    world = await startFactoryWorld({ roles: { fixer: fixerRenames }, testCommand: "grep -qx 'hello, world' hello.txt" });
     const { run, branch, pullRequest } = await openFactoryPullRequest();
     const review = await submitHumanReview(pullRequest.number);
     await recordHumanReview({ pullRequestId: pullRequest.id, githubReviewId: review.id, author: "octocat", authorAssociation: "MEMBER", state: "commented", body: review.body });
@@ -67,6 +67,11 @@ describe("address-review", () => {
     expect(replies[0].body).toContain("@octocat");
     expect(replies[0].body).toContain("Changed the greeting to hello, world.");
     expect(replies[0].body).toMatch(/Cost of this change: \$\d+\.\d{4}/);
+    // The change was tested like any iteration, and the sticky status comment says so.
+    expect(replies[0].body).toContain("Tests after the change: **passed**");
+    const status = world.github.state.issueComments.filter((c) => c.body?.includes("dark-factory:status"));
+    expect(status).toHaveLength(1);
+    expect(status[0].body).toContain("awaiting re-review");
 
     // The review reached the fixer as marked data, with its inline comment.
     const fixerTask = JSON.stringify(world.llm.requests[0].json.messages[1]?.content);

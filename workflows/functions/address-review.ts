@@ -1,8 +1,11 @@
 // Answers a trusted human's review or comment on a factory PR: a fixer session with the
-// feedback, a push to the PR's branch, and a reply saying what changed and what it cost.
+// feedback, a push to the PR's branch, the repository's tests on the result, and one reply
+// saying what changed, whether the tests pass, and what it cost.
 import { loadHumanFeedback } from "../../lib/tasks/load-human-feedback";
 import { answerHumanFeedback } from "../../lib/tasks/answer-human-feedback";
 import { loadWorkContext } from "../../lib/tasks/load-work-context";
+import { runTaskChecks } from "../../lib/tasks/run-task-checks";
+import { updateTaskStatusComment } from "../../lib/tasks/update-task-status-comment";
 import { describeTask, startRoleSession } from "../../lib/tasks/start-role-session";
 import { inngest } from "../client";
 import { githubIssueCommentCreated, githubReviewSubmitted } from "../events";
@@ -39,8 +42,18 @@ export const addressReview = inngest.createFunction(
       });
     });
     const outcome = await runSessionSteps(step, { sessionId: fixerId, stepPrefix: "fix" });
+    // The change goes through the same deterministic check as the loop's, and the PR says so.
+    const checks =
+      outcome.stopReason === "finished"
+        ? await step.run("test-after-fix", async () => {
+            const context = await loadWorkContext({ runId: feedback.runId, taskId: feedback.taskId });
+            const result = await runTaskChecks({ context, iteration: context.task!.iteration });
+            await updateTaskStatusComment({ context, iteration: context.task!.iteration, testResult: result.testResult, verdict: "pending", note: `Changed for review by @${feedback.author}; awaiting re-review.` });
+            return result;
+          })
+        : null;
     return step.run("reply", async () =>
-      answerHumanFeedback({ context: await loadWorkContext({ runId: feedback.runId, taskId: feedback.taskId }), feedback, outcome }),
+      answerHumanFeedback({ context: await loadWorkContext({ runId: feedback.runId, taskId: feedback.taskId }), feedback, outcome, testResult: checks?.testResult }),
     );
   },
 );
