@@ -6,23 +6,34 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import type { Prisma } from "../generated/prisma/client";
 import { recordRunEvent } from "../runs/record-run-event";
+import { AppError } from "../errors";
 import type { CallTokens } from "./compute-cost";
 
 export type ReserveBudgetInput = { runId: string; amountUsd: string; sessionId?: string | null; provider: string; model: string };
 
-/** The in-flight LlmCall's id, or null when the reservation does not fit the remaining budget. */
+/**
+ * The in-flight LlmCall's id, or null when the reservation does not fit the remaining budget.
+ * A run that has ended (cancelled, failed, finished) takes no more calls: that is an error.
+ */
 export async function reserveBudget(input: ReserveBudgetInput): Promise<string | null> {
   const callId = randomUUID();
   const rows = await db.$queryRaw<{ id: string }[]>`
     WITH reserved AS (
       UPDATE "Run" SET "reservedUsd" = "reservedUsd" + ${input.amountUsd}::numeric, "updatedAt" = now()
-      WHERE id = ${input.runId} AND "spentUsd" + "reservedUsd" + ${input.amountUsd}::numeric <= "budgetUsd"
+      WHERE id = ${input.runId} AND status IN ('queued', 'planning', 'running')
+        AND "spentUsd" + "reservedUsd" + ${input.amountUsd}::numeric <= "budgetUsd"
       RETURNING id
     )
     INSERT INTO "LlmCall" (id, "runId", "sessionId", provider, model, "reservedUsd")
     SELECT ${callId}, reserved.id, ${input.sessionId ?? null}, ${input.provider}, ${input.model}, ${input.amountUsd}::numeric FROM reserved
     RETURNING id`;
-  return rows.length === 1 ? callId : null;
+  if (rows.length === 1) return callId;
+  const run = await db.run.findUnique({ where: { id: input.runId }, select: { status: true } });
+  if (!run) throw new AppError("not_found", `Run ${input.runId} not found`);
+  if (!["queued", "planning", "running"].includes(run.status)) {
+    throw new AppError("conflict", `The run is ${run.status}, so it makes no more model calls.`);
+  }
+  return null;
 }
 
 export type SettleCallInput = {
@@ -50,9 +61,13 @@ export async function settleCall(input: SettleCallInput): Promise<void> {
     // One statement for the totals and the call row: this runs after every model call, and
     // each extra round trip inside the transaction holds the Run row's lock longer.
     await tx.$executeRaw`
-      WITH run_totals AS (
+      WITH in_flight AS (
+        -- Locked, so a concurrent release (the run ended) and this settle never both give the
+        -- reservation back; a released call still adds its actual cost.
+        SELECT id FROM "LlmCall" WHERE id = ${input.callId} AND "finishReason" IS NULL AND error IS NULL FOR UPDATE
+      ), run_totals AS (
         UPDATE "Run" SET
-          "reservedUsd" = "reservedUsd" - ${input.reservedUsd}::numeric,
+          "reservedUsd" = "reservedUsd" - CASE WHEN EXISTS (SELECT 1 FROM in_flight) THEN ${input.reservedUsd}::numeric ELSE 0 END,
           "spentUsd" = "spentUsd" + ${input.costUsd}::numeric,
           "inputTokens" = "inputTokens" + ${inputTokens}, "outputTokens" = "outputTokens" + ${outputTokens},
           "cacheReadTokens" = "cacheReadTokens" + ${cacheReadTokens}, "cacheWriteTokens" = "cacheWriteTokens" + ${cacheWriteTokens},
@@ -71,7 +86,7 @@ export async function settleCall(input: SettleCallInput): Promise<void> {
       UPDATE "LlmCall" SET
         "inputTokens" = ${inputTokens}, "outputTokens" = ${outputTokens}, "cacheReadTokens" = ${cacheReadTokens}, "cacheWriteTokens" = ${cacheWriteTokens},
         "costUsd" = ${input.costUsd}::numeric, "latencyMs" = ${Math.round(input.latencyMs)},
-        "finishReason" = ${input.finishReason ?? null}, error = ${input.error ?? null}
+        "finishReason" = ${input.finishReason ?? null}, error = COALESCE(${input.error ?? null}, error)
       WHERE id = ${input.callId} AND EXISTS (SELECT 1 FROM run_totals)`;
     await recordRunEvent(
       {
@@ -112,4 +127,19 @@ export async function releaseAbandonedReservations(options: { sessionId: string 
     )
     SELECT (SELECT COUNT(*) FROM abandoned) AS count, (SELECT COUNT(*) FROM released) AS runs`;
   return Number(rows[0]?.count ?? 0);
+}
+
+/**
+ * Gives back every reservation still held by a run's in-flight calls, when the run ends early
+ * (its workers are being stopped). Runs inside the transaction that ends the run.
+ */
+export async function releaseRunReservations(tx: Prisma.TransactionClient, runId: string): Promise<void> {
+  await tx.$executeRaw`
+    WITH released AS (
+      UPDATE "LlmCall" SET error = 'released: the run ended during the call'
+      WHERE "runId" = ${runId} AND "finishReason" IS NULL AND error IS NULL
+      RETURNING "reservedUsd"
+    )
+    UPDATE "Run" SET "reservedUsd" = "reservedUsd" - (SELECT COALESCE(SUM("reservedUsd"), 0) FROM released), "updatedAt" = now()
+    WHERE id = ${runId}`;
 }

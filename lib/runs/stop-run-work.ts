@@ -1,10 +1,12 @@
 import type { Prisma } from "../generated/prisma/client";
+import { releaseRunReservations } from "../llm/budget-guard";
 
 type Tx = Prisma.TransactionClient;
 
 /**
  * When a run ends early (failed, cancelled), nothing of it may stay "running": its open
- * sessions are stopped and its unfinished tasks get the run's outcome, with the reason.
+ * sessions are stopped, reservations of calls in flight are given back, and its unfinished
+ * tasks get the run's outcome, with the reason.
  */
 export async function stopRunWork(tx: Tx, options: { runId: string; reason: string; taskStatus: "failed" | "cancelled" | "budget_exhausted" }) {
   const now = new Date();
@@ -12,6 +14,7 @@ export async function stopRunWork(tx: Tx, options: { runId: string; reason: stri
     where: { runId: options.runId, status: "running" },
     data: { status: "stopped", stopReason: options.taskStatus === "cancelled" ? "cancelled" : "error", error: options.reason, finishedAt: now },
   });
+  await releaseRunReservations(tx, options.runId);
   await tx.task.updateMany({
     where: { runId: options.runId, status: { in: ["pending", "running"] } },
     data: { status: options.taskStatus, error: options.reason, finishedAt: now },
