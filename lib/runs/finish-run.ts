@@ -1,5 +1,6 @@
 import { db } from "../db";
 import type { RunStatus } from "../generated/prisma/enums";
+import { releaseRunReservations } from "../llm/budget-guard";
 import { recordRunEvent } from "./record-run-event";
 import { stopRunWork } from "./stop-run-work";
 
@@ -18,6 +19,8 @@ export async function finishRun(options: { runId: string; status: FinalRunStatus
       data: { status: options.status, error: options.reason ?? null, summary: options.summary, finishedAt: new Date() },
     });
     if (count > 0) {
+      // Whatever the outcome, a reservation outliving its run would hold budget forever.
+      await releaseRunReservations(tx, options.runId);
       if (options.status !== "succeeded") {
         await stopRunWork(tx, { runId: options.runId, reason: options.reason ?? `The run ended ${options.status}.`, taskStatus: options.status === "budget_exhausted" ? "budget_exhausted" : options.status });
       }
