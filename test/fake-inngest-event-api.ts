@@ -1,33 +1,39 @@
-// Stands in for Inngest's Event API (POST /e/:eventKey -> { ids, status }) so the app's real
-// Inngest client can send events in tests. It records them; it runs no functions.
+// Stands in for Inngest's Event API (POST /e/:key -> { ids, status }) so the app's real
+// Inngest client can send events in tests. It records them; `onEvents` lets a caller act on
+// them (the in-process harness runs functions) and choose their ids.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type ReceivedEvent = { name: string; data: Record<string, unknown>; id?: string };
+export type ReceivedEvent = { id?: string; name: string; data?: Record<string, unknown>; ts?: number; v?: string };
 
-export async function startFakeInngestEventApi(options: { onEvents?: (events: ReceivedEvent[]) => void | Promise<void> } = {}) {
+export async function startFakeInngestEventApi(
+  options: { onEvents?: (events: ReceivedEvent[]) => string[] | void | Promise<string[] | void> } = {},
+) {
   const events: ReceivedEvent[] = [];
   let failuresLeft = 0;
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk) => chunks.push(chunk));
     request.on("end", async () => {
-      if (request.method !== "POST" || !request.url?.startsWith("/e/")) {
-        response.writeHead(404).end();
-        return;
+      const reply = (status: number, body: unknown) =>
+        response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+      if (request.method !== "POST" || !/^\/e\/[^/]+\/?$/.test(new URL(request.url ?? "/", "http://x").pathname)) {
+        return reply(404, { status: 404, error: "only POST /e/:eventKey is served" });
       }
       if (failuresLeft > 0) {
         failuresLeft -= 1;
-        response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ status: 500, error: "fake outage" }));
-        return;
+        return reply(500, { status: 500, error: "fake outage" });
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ReceivedEvent | ReceivedEvent[];
-      const batch = Array.isArray(body) ? body : [body];
-      events.push(...batch);
-      await options.onEvents?.(batch);
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ ids: batch.map(() => randomUUID()), status: 200 }));
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ReceivedEvent | ReceivedEvent[];
+        const batch = Array.isArray(body) ? body : [body];
+        events.push(...batch);
+        const ids = (await options.onEvents?.(batch)) ?? batch.map(() => randomUUID());
+        reply(200, { ids, status: 200 });
+      } catch (error) {
+        reply(400, { status: 400, error: error instanceof Error ? error.message : String(error) });
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -39,6 +45,10 @@ export async function startFakeInngestEventApi(options: { onEvents?: (events: Re
     failNext(n: number) {
       failuresLeft = n;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

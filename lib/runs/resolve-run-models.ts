@@ -1,5 +1,5 @@
 import { AppError } from "../errors";
-import { findModelPrice, getModelPriceOrThrow } from "../llm/model-price";
+import { getModelPriceOrThrow } from "../llm/model-price";
 import { resolveModelForRole, type AgentRoleName } from "../llm/resolve-model";
 
 const roles: AgentRoleName[] = ["planner", "coder", "tester", "reviewer", "fixer"];
@@ -31,10 +31,10 @@ export async function resolveRunModelsOrThrow(overrides: Partial<RunModels> = {}
     });
   }
   for (const model of new Set(Object.values(models))) {
-    if (await findModelPrice(model)) continue;
+    const priceProblem = await getModelPriceOrThrow(model).then(() => null, (error: Error) => error.message);
+    if (!priceProblem) continue;
     const usedBy = roles.filter((role) => models[role] === model);
-    const message = await getModelPriceOrThrow(model).then(() => "", (error: Error) => error.message);
-    problems.push({ field: `models.${usedBy[0]}`, message: `${usedBy.join(", ")}: ${message}` });
+    problems.push({ field: `models.${usedBy[0]}`, message: `${usedBy.join(", ")}: ${priceProblem}` });
   }
   if (problems.length) {
     throw new AppError("unprocessable", `This run cannot start. ${problems.map((p) => p.message).join(" ")}`, { details: { fields: problems } });

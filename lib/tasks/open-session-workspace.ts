@@ -23,3 +23,6 @@ export async function openSessionWorkspace(options: {
   });
   return { ...prepared, token, defaultBranch: info.defaultBranch };
 }
+
+/** The task's own checkout for deterministic work (tests, diffs), shared by those steps. */
+export const taskCheckoutKey = (taskId: string) => `checkout-${taskId}`;

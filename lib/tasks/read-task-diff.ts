@@ -1,13 +1,13 @@
 import { runGit } from "../git";
 import type { WorkContext } from "./load-work-context";
-import { openSessionWorkspace } from "./open-session-workspace";
+import { openSessionWorkspace, taskCheckoutKey } from "./open-session-workspace";
 
 const maxDiffChars = 60_000;
 
 /** The task branch's change against the default branch, as the reviewer sees it. */
 export async function readTaskDiff(options: { context: WorkContext }): Promise<string> {
   const task = options.context.task!;
-  const { workspace, defaultBranch } = await openSessionWorkspace({ repository: options.context.repository, workspaceKey: `diff-${task.id}`, branch: task.branch! });
+  const { workspace, defaultBranch } = await openSessionWorkspace({ repository: options.context.repository, workspaceKey: taskCheckoutKey(task.id), branch: task.branch! });
   const { stdout } = await runGit({ cwd: workspace, args: ["diff", "--no-color", "--no-ext-diff", `origin/${defaultBranch}...HEAD`] });
   return stdout.length > maxDiffChars ? `${stdout.slice(0, maxDiffChars)}\n… (diff truncated; read the files for the rest)` : stdout;
 }

@@ -4,7 +4,7 @@ import { recordRunEvent } from "../runs/record-run-event";
 import { redactSecrets } from "../redact";
 import { runSandboxed } from "../sandbox/run-sandboxed";
 import type { WorkContext } from "./load-work-context";
-import { openSessionWorkspace } from "./open-session-workspace";
+import { openSessionWorkspace, taskCheckoutKey } from "./open-session-workspace";
 
 export type CheckResult = { testResult: "passed" | "failed" | "not_run"; outputTail: string };
 
@@ -18,7 +18,7 @@ export async function runTaskChecks(options: { context: WorkContext; iteration: 
     await recordRunEvent({ runId: context.run.id, type: "task.tests", payload: { taskKey: task.key, iteration, testResult: "not_run", message: "The repository has no test command." } });
     return { testResult: "not_run", outputTail: "" };
   }
-  const { workspace } = await openSessionWorkspace({ repository: context.repository, workspaceKey: `checks-${task.id}`, branch: task.branch! });
+  const { workspace } = await openSessionWorkspace({ repository: context.repository, workspaceKey: taskCheckoutKey(task.id), branch: task.branch! });
   let output = "";
   let exitCode = 0;
   if (context.repository.setupCommand) {

@@ -141,7 +141,7 @@ describe("POST /api/runs/:id/cancel", () => {
     const response = await cancelRoute.POST(request(), params(id));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ id, status: "cancelled" });
-    expect(engine.events.filter((e) => e.data.runId === id).map((e) => e.name)).toEqual(
+    expect(engine.events.filter((e) => e.data?.runId === id).map((e) => e.name)).toEqual(
       expect.arrayContaining(["factory/run.cancelled", "factory/run.finished"]),
     );
     expect((await cancelRoute.POST(request(), params(id))).status).toBe(409);

@@ -79,3 +79,11 @@ export async function startFactoryWorld(options: { roles: Record<string, RoleScr
 }
 
 export { lastToolResults };
+
+type PlannedTask = { key: string; title: string; description: string; acceptanceCriteria: string[]; dependsOn: string[] };
+
+/** A planner that looks at the repository once, then submits these tasks. */
+export function plannerSubmits(tasks: PlannedTask[]): RoleScript {
+  return (_request, turn) =>
+    turn === 1 ? { toolCalls: [{ name: "list_files", args: {} }] } : { toolCalls: [{ name: "submit_plan", args: { tasks } }] };
+}

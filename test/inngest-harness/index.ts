@@ -17,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import type { InngestFunction } from "inngest";
 import { Inngest } from "inngest";
-import { type IncomingEvent, startEventApiServer } from "./event-api-server";
+import { startFakeInngestEventApi, type ReceivedEvent as IncomingEvent } from "../fake-inngest-event-api";
 import { evaluateKey, type HarnessEvent, matchesEventName, matchesExpression } from "./matcher";
 import { type HarnessRun, type RunHost, type RunStatus, startRun, type Waiter } from "./run-loop";
 
@@ -208,7 +208,7 @@ export async function createInngestHarness(options: HarnessOptions = {}) {
     });
   }
 
-  const server = await startEventApiServer(accept);
+  const server = await startFakeInngestEventApi({ onEvents: accept });
 
   return {
     /** Base URL of the Event API; point INNGEST_DEV (or INNGEST_BASE_URL) at it before the app's client loads. */

@@ -4,7 +4,7 @@
 // run-task is a stand-in here (test/flows covers the real one); state is checked in Postgres.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { startFactoryWorld, type RoleScript } from "../flows/factory-flow-fixtures";
+import { plannerSubmits, startFactoryWorld } from "../flows/factory-flow-fixtures";
 import { secretCanaries } from "../secret-canaries";
 import { createInngestHarness } from "./index";
 
@@ -30,23 +30,11 @@ const standInRunTask = inngest.createFunction({ id: "run-task", retries: 0 }, as
 });
 harness.register(runSpec, standInRunTask);
 
-const plannerPlans: RoleScript = (_request, turn) =>
-  turn === 1
-    ? { toolCalls: [{ name: "list_files", args: {} }] }
-    : {
-        toolCalls: [
-          {
-            name: "submit_plan",
-            args: {
-              tasks: [
-                { key: "api", title: "API", description: "Add the endpoint", acceptanceCriteria: ["GET /health answers 200"], dependsOn: [] },
-                { key: "cli", title: "CLI", description: "Add a health command", acceptanceCriteria: ["`health` prints ok"], dependsOn: [] },
-                { key: "docs", title: "Docs", description: "Document both", acceptanceCriteria: ["README mentions /health"], dependsOn: ["api", "cli"] },
-              ],
-            },
-          },
-        ],
-      };
+const plannerPlans = plannerSubmits([
+  { key: "api", title: "API", description: "Add the endpoint", acceptanceCriteria: ["GET /health answers 200"], dependsOn: [] },
+  { key: "cli", title: "CLI", description: "Add a health command", acceptanceCriteria: ["`health` prints ok"], dependsOn: [] },
+  { key: "docs", title: "Docs", description: "Document both", acceptanceCriteria: ["README mentions /health"], dependsOn: ["api", "cli"] },
+]);
 
 let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
 afterEach(async () => {

@@ -3,28 +3,16 @@
 import { InngestTestEngine } from "@inngest/test";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { startFactoryWorld, type RoleScript } from "../../test/flows/factory-flow-fixtures";
+import { plannerSubmits, startFactoryWorld } from "../../test/flows/factory-flow-fixtures";
 import { runSpec } from "./run-spec";
 
 let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
 afterEach(async () => world?.close());
 
-const plannerPlans: RoleScript = (_request, turn) =>
-  turn === 1
-    ? { toolCalls: [{ name: "list_files", args: {} }] }
-    : {
-        toolCalls: [
-          {
-            name: "submit_plan",
-            args: {
-              tasks: [
-                { key: "api", title: "API", description: "Add the endpoint", acceptanceCriteria: ["GET /health answers 200"], dependsOn: [] },
-                { key: "docs", title: "Docs", description: "Document it", acceptanceCriteria: ["README mentions /health"], dependsOn: ["api"] },
-              ],
-            },
-          },
-        ],
-      };
+const plannerPlans = plannerSubmits([
+  { key: "api", title: "API", description: "Add the endpoint", acceptanceCriteria: ["GET /health answers 200"], dependsOn: [] },
+  { key: "docs", title: "Docs", description: "Document it", acceptanceCriteria: ["README mentions /health"], dependsOn: ["api"] },
+]);
 
 function execute(runId: string, repository: string, taskResults: Record<string, "succeeded" | "failed">, invoked: string[], sent: string[]) {
   const invokeMock = (key: string) => ({

@@ -21,8 +21,7 @@ export const runSpec = inngest.createFunction(
     concurrency: { key: "event.data.repository", limit: 2 },
     cancelOn: [{ event: runCancelled, if: "async.data.runId == event.data.runId" }],
     onFailure: async ({ event, error, step }) => {
-      const runId = String((event.data.event.data as { runId?: unknown }).runId ?? "");
-      if (!runId) return;
+      const { runId } = runRequested.schema.parse(event.data.event.data);
       const status = await step.run("mark-run-failed", () =>
         finishRun({ runId, status: "failed", reason: `The run-spec workflow failed: ${error.message}` }),
       );

@@ -20,6 +20,8 @@ import { githubCheckSuiteCompleted, runCancelled } from "../events";
 import { failFastOnPermanentErrors } from "../permanent-errors";
 import { runSessionSteps } from "../run-session-steps";
 
+const runTaskInput = z.object({ runId: z.string(), taskId: z.string() });
+
 export type TaskOutcome = { taskId: string; status: "succeeded" | "failed" | "budget_exhausted"; reason?: string };
 
 /** A session that ended without its terminal tool ends the task, with the reason. */
@@ -33,11 +35,11 @@ export const runTask = inngest.createFunction(
   {
     id: "run-task",
     retries: 3,
-    triggers: [invoke(z.object({ runId: z.string(), taskId: z.string() }))],
+    triggers: [invoke(runTaskInput)],
     cancelOn: [{ event: runCancelled, if: "async.data.runId == event.data.runId" }],
     onFailure: async ({ event, error, step }) => {
-      const { taskId } = event.data.event.data as { taskId?: string };
-      if (taskId) await step.run("mark-task-failed", () => setTaskStatus({ taskId, status: "failed", reason: `The run-task workflow failed: ${error.message}` }));
+      const { taskId } = runTaskInput.parse(event.data.event.data);
+      await step.run("mark-task-failed", () => setTaskStatus({ taskId, status: "failed", reason: `The run-task workflow failed: ${error.message}` }));
     },
   },
   async ({ event, step }): Promise<TaskOutcome> => {
