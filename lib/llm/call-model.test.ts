@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const modelRef = parseModelRef(scriptedModel);
-const price = { ...scriptedPrice, source: "env" };
+const price = { ...scriptedPrice, source: "env" as const };
 
 async function call(runId: string, retries = 3) {
   return callModel({

@@ -67,7 +67,7 @@ describe("prices", () => {
 });
 
 describe("cost", () => {
-  const price = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, source: "seed" };
+  const price = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, source: "seed" as const };
 
   it("prices cache reads and writes apart from fresh input", () => {
     // 1000 input of which 600 cache reads and 100 cache writes: 300 fresh.

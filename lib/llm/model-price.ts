@@ -1,12 +1,13 @@
 // Prices: the ModelPrice table (seeded, user-editable) plus FACTORY_MODEL_PRICES overrides.
 import { db } from "../db";
+import type { PriceSource } from "../generated/prisma/enums";
 import { getEnv, type Env } from "../env";
 import { AppError } from "../errors";
 import { listPrices } from "./list-prices";
 import { parseModelRef, type ModelRef } from "./model-ref";
 
 /** USD per million tokens. */
-export type ModelPrice = { input: number; output: number; cacheRead: number; cacheWrite: number; source: string };
+export type ModelPrice = { input: number; output: number; cacheRead: number; cacheWrite: number; source: PriceSource };
 
 /** Env prices win over the table: they are the operator's explicit configuration. */
 function readEnvPrice(ref: string, env: Env): ModelPrice | undefined {
@@ -55,14 +56,14 @@ export async function getModelPriceOrThrow(ref: string | ModelRef, env: Env = ge
  */
 export async function seedModelPrices(env: Env = getEnv()): Promise<number> {
   const entries = [
-    ...listPrices.map((p) => ({ ...p, source: "seed" })),
+    ...listPrices.map((p) => ({ ...p, source: "seed" as const })),
     ...Object.entries(env.FACTORY_MODEL_PRICES ?? {}).map(([ref, p]) => ({
       ref,
       input: p.input,
       output: p.output,
       cacheRead: p.cacheRead ?? p.input,
       cacheWrite: p.cacheWrite ?? p.input,
-      source: "env",
+      source: "env" as const,
     })),
   ];
   let written = 0;

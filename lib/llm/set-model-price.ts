@@ -26,7 +26,7 @@ export async function setModelPrice(options: { input: SetModelPriceInput; env?: 
     outputPerMTok: round6(options.input.output),
     cacheReadPerMTok: round6(options.input.cacheRead),
     cacheWritePerMTok: round6(options.input.cacheWrite),
-    source: "user",
+    source: "user" as const,
   };
   const row = await db.modelPrice.upsert({
     where: { provider_model: { provider, model } },
