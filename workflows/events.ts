@@ -22,6 +22,11 @@ export const runFinished = eventType("factory/run.finished", {
   }),
 });
 
+/** A branch lease was given up (lib/tasks/branch-lease.ts): writers waiting for the branch re-try. */
+export const branchReleased = eventType("factory/branch.released", {
+  schema: z.object({ key: z.string().min(1).max(600), holder: z.string().min(1).max(200) }),
+});
+
 const pullRequestRef = {
   deliveryId: z.string(),
   repository: repositoryFullName,

@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createInngestHarness, type InngestHarness } from "../../test/inngest-harness";
+import { holdBranchLease, releaseBranchLease as releaseLeaseSteps } from "../../workflows/branch-lease-steps";
+import { inngest } from "../../workflows/client";
+import { db } from "../db";
+import { acquireBranchLease, branchLeaseKey, readBranchLeaseHolder, releaseBranchLease } from "./branch-lease";
+
+const minute = 60_000;
+let keyCounter = 0;
+const freshKey = () => branchLeaseKey({ owner: "acme", name: "widgets" }, `factory/run-${++keyCounter}-${Date.now()}`);
+
+/** Moves a lease's expiry into the past: what a crashed holder looks like once its TTL has gone by. */
+const expire = (key: string) => db.branchLease.update({ where: { key }, data: { expiresAt: new Date(Date.now() - minute) } });
+
+describe("branch lease", () => {
+  it("keys a branch by repository and branch name", () => {
+    expect(branchLeaseKey({ owner: "acme", name: "widgets" }, "factory/r1-api")).toBe("acme/widgets:factory/r1-api");
+  });
+
+  it("lets exactly one of many concurrent acquirers take a free branch", async () => {
+    const key = freshKey();
+    const holders = Array.from({ length: 12 }, (_, i) => `follow-up:${i}`);
+    const results = await Promise.all(holders.map((holder) => acquireBranchLease({ key, holder, ttlMs: minute })));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const winner = holders[results.indexOf(true)];
+    expect(await readBranchLeaseHolder(key)).toBe(winner);
+  });
+
+  it("refuses a second holder while the lease is live, and hands the branch over once it is released", async () => {
+    const key = freshKey();
+    expect(await acquireBranchLease({ key, holder: "task:a", ttlMs: minute })).toBe(true);
+    expect(await acquireBranchLease({ key, holder: "follow-up:b", ttlMs: minute })).toBe(false);
+    // Another holder's release never frees the branch.
+    expect(await releaseBranchLease({ key, holder: "follow-up:b" })).toBe(false);
+    expect(await readBranchLeaseHolder(key)).toBe("task:a");
+    expect(await releaseBranchLease({ key, holder: "task:a" })).toBe(true);
+    expect(await acquireBranchLease({ key, holder: "follow-up:b", ttlMs: minute })).toBe(true);
+    expect(await readBranchLeaseHolder(key)).toBe("follow-up:b");
+  });
+
+  it("renews for the same holder: a later expiry, the same acquiredAt", async () => {
+    const key = freshKey();
+    expect(await acquireBranchLease({ key, holder: "task:a", ttlMs: minute })).toBe(true);
+    const first = await db.branchLease.findUniqueOrThrow({ where: { key } });
+    expect(await acquireBranchLease({ key, holder: "task:a", ttlMs: 10 * minute })).toBe(true);
+    const renewed = await db.branchLease.findUniqueOrThrow({ where: { key } });
+    expect(renewed.acquiredAt).toEqual(first.acquiredAt);
+    expect(renewed.expiresAt.getTime()).toBeGreaterThan(first.expiresAt.getTime() + 8 * minute);
+  });
+
+  it("frees the branch of a holder that crashed once its lease expires, and only one waiter takes it", async () => {
+    const key = freshKey();
+    expect(await acquireBranchLease({ key, holder: "task:crashed", ttlMs: minute })).toBe(true);
+    await expire(key);
+    expect(await readBranchLeaseHolder(key)).toBeNull();
+    const results = await Promise.all(["follow-up:1", "follow-up:2", "follow-up:3"].map((holder) => acquireBranchLease({ key, holder, ttlMs: minute })));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    // The crashed holder's late release does not free the new holder's lease.
+    expect(await releaseBranchLease({ key, holder: "task:crashed" })).toBe(false);
+    expect(await readBranchLeaseHolder(key)).not.toBeNull();
+  });
+
+  it("rejects a non-positive TTL", async () => {
+    await expect(acquireBranchLease({ key: freshKey(), holder: "x", ttlMs: 0 })).rejects.toThrow(/ttlMs/);
+  });
+});
+
+describe("branch lease steps", () => {
+  let harness: InngestHarness | undefined;
+  afterEach(async () => harness?.close());
+
+  const waitingForRelease = () => harness!.runs.filter((run) => run.status === "running" && run.waitingFor.includes("factory/branch.released")).length;
+
+  /** A writer that holds the branch, logs when it is inside, and (first one only) stays inside until `stayUntil` holds. */
+  function createWriter(id: string, key: string, log: string[], options: { stayUntil?: () => boolean; isQueuedBehind?: (order: number) => boolean } = {}) {
+    const state = { inside: 0, maxInside: 0 };
+    const fn = inngest.createFunction({ id, retries: 0, triggers: [{ event: `test/${id}` }] }, async ({ event, step }) => {
+      const { holder, order } = event.data as { holder: string; order: number };
+      const isQueuedBehind = options.isQueuedBehind;
+      await holdBranchLease(step, { key, holder, stepPrefix: "lease", ...(isQueuedBehind && { isQueuedBehind: async () => isQueuedBehind(order) }) });
+      await step.run("write", async () => {
+        state.inside += 1;
+        state.maxInside = Math.max(state.maxInside, state.inside);
+        log.push(`enter ${holder}`);
+        if (options.stayUntil) await harness!.until(options.stayUntil, 5_000, "the other writers to queue");
+        state.inside -= 1;
+        log.push(`exit ${holder}`);
+      });
+      await releaseLeaseSteps(step, { key, holder, stepPrefix: "lease" });
+    });
+    return { fn, state };
+  }
+
+  it("keeps a second writer off the branch until the first releases it, then wakes it: no overlap, none dropped", async () => {
+    const key = freshKey();
+    const log: string[] = [];
+    // Whoever gets in first stays until the other has tried, failed and is waiting for the release.
+    const writer = createWriter("lease-writer", key, log, {
+      stayUntil: () => waitingForRelease() >= 1 || log.some((line) => line.startsWith("exit")),
+    });
+    harness = await createInngestHarness({ functions: [writer.fn] });
+    await harness.send(["task:t1", "follow-up:f1"].map((holder, order) => ({ name: "test/lease-writer", data: { holder, order } })));
+    await harness.until(() => harness!.runs.filter((run) => run.functionId === "lease-writer" && run.status === "completed").length === 2, 10_000, "both writers");
+    expect(writer.state.maxInside).toBe(1);
+    expect(log).toHaveLength(4);
+    expect(log[0].replace("enter", "exit")).toBe(log[1]);
+    expect(log[2].replace("enter", "exit")).toBe(log[3]);
+    expect(harness.events.filter((event) => event.name === "factory/branch.released")).toHaveLength(2);
+    expect(await readBranchLeaseHolder(key)).toBeNull();
+  });
+
+  it("lets writers queued behind an earlier one go in order, each woken by a release", async () => {
+    const key = freshKey();
+    const log: string[] = [];
+    const exits = () => log.filter((line) => line.startsWith("exit")).length;
+    const writer = createWriter("ordered-writer", key, log, { isQueuedBehind: (order) => exits() < order, stayUntil: () => waitingForRelease() >= 2 || exits() > 0 });
+    harness = await createInngestHarness({ functions: [writer.fn] });
+    // The last to arrive is sent first: order, not arrival at the engine, decides.
+    await harness.send([2, 1, 0].map((order) => ({ name: "test/ordered-writer", data: { holder: `follow-up:${order}`, order } })));
+    await harness.until(() => harness!.runs.filter((run) => run.functionId === "ordered-writer" && run.status === "completed").length === 3, 10_000, "three writers");
+    expect(writer.state.maxInside).toBe(1);
+    expect(log).toEqual(["enter follow-up:0", "exit follow-up:0", "enter follow-up:1", "exit follow-up:1", "enter follow-up:2", "exit follow-up:2"]);
+    expect(harness.events.filter((event) => event.name === "factory/branch.released").map((event) => event.data.holder)).toEqual(["follow-up:0", "follow-up:1", "follow-up:2"]);
+  });
+});
