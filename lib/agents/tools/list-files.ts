@@ -1,24 +1,37 @@
-import { readdirSync, statSync, type Dirent } from "node:fs";
+import type { Dirent } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { resolveWorkspacePath } from "./resolve-workspace-path";
 import { ToolError, type ToolContext, type ToolResult } from "./tool-error";
 
 const maxEntries = 500;
+/** Bounds on the walk itself, so a pathological tree cannot keep the tool busy. */
+const maxDirectoriesRead = 5_000;
+const walkTimeLimitMs = 5_000;
+
 /** Listed, but not expanded: they are huge and rarely what the model is looking for. */
 const unexpandedDirs = new Set(["node_modules", ".next", "dist", "build", "coverage", ".venv", "__pycache__"]);
 
 export async function listFiles(args: { path?: string; depth?: number }, ctx: ToolContext): Promise<ToolResult> {
-  const target = resolveWorkspacePath(ctx.workspace, args.path ?? ".");
+  const target = await resolveWorkspacePath(ctx.workspace, args.path ?? ".");
   if (!target.exists) throw new ToolError(`"${args.path}" does not exist.`);
-  if (!statSync(target.absolute).isDirectory()) return { output: target.relative, isError: false, changedFiles: [] };
+  // stat never opens the file, so a FIFO at the path cannot block it.
+  if (!(await stat(target.absolute)).isDirectory()) return { output: target.relative, isError: false, changedFiles: [] };
 
-  const root = resolveWorkspacePath(ctx.workspace, ".").absolute;
   const lines: string[] = [];
   let omitted = 0;
-  const walk = (dir: string, depthLeft: number) => {
+  let directoriesRead = 0;
+  let isCut = false;
+  const deadline = performance.now() + walkTimeLimitMs;
+  const walk = async (dir: string, depthLeft: number): Promise<void> => {
+    if (directoriesRead >= maxDirectoriesRead || performance.now() > deadline) {
+      isCut = true;
+      return;
+    }
+    directoriesRead += 1;
     let entries: Dirent[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = await readdir(dir, { withFileTypes: true });
     } catch {
       return;
     }
@@ -27,7 +40,7 @@ export async function listFiles(args: { path?: string; depth?: number }, ctx: To
       // .git is the factory's business, not the model's.
       if (entry.name === ".git") continue;
       const full = path.join(dir, entry.name);
-      const relative = path.relative(root, full);
+      const relative = path.relative(target.root, full);
       if (lines.length >= maxEntries) {
         omitted += 1;
         continue;
@@ -36,13 +49,21 @@ export async function listFiles(args: { path?: string; depth?: number }, ctx: To
       else if (entry.isDirectory()) {
         const isUnexpanded = unexpandedDirs.has(entry.name);
         lines.push(`${relative}/${isUnexpanded ? " (not expanded)" : ""}`);
-        if (depthLeft > 1 && !isUnexpanded) walk(full, depthLeft - 1);
-      } else lines.push(relative);
+        if (depthLeft > 1 && !isUnexpanded) await walk(full, depthLeft - 1);
+      } else if (entry.isFile()) lines.push(relative);
+      else lines.push(`${relative} (${describeSpecial(entry)}; not readable with the file tools)`);
     }
   };
-  walk(target.absolute, args.depth ?? 2);
-
+  await walk(target.absolute, args.depth ?? 2);
   if (lines.length === 0) return { output: "(empty directory)", isError: false, changedFiles: [] };
   if (omitted > 0) lines.push(`[${omitted} more entries not shown; list a subdirectory or use a smaller depth]`);
+  if (isCut) lines.push("[listing stopped early: the tree is too large; list a subdirectory or use a smaller depth]");
   return { output: lines.join("\n"), isError: false, changedFiles: [] };
+}
+
+function describeSpecial(entry: Dirent): string {
+  if (entry.isFIFO()) return "named pipe";
+  if (entry.isSocket()) return "socket";
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return "device";
+  return "special file";
 }

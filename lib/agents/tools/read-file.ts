@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { openRegularFile, readBounded } from "./open-regular-file";
 import { resolveWorkspacePath } from "./resolve-workspace-path";
 import { defaultToolOutputBytes, ToolError, type ToolContext, type ToolResult } from "./tool-error";
 
@@ -10,13 +10,21 @@ export async function readFile(
   args: { path: string; startLine?: number; endLine?: number },
   ctx: ToolContext,
 ): Promise<ToolResult> {
-  const target = resolveWorkspacePath(ctx.workspace, args.path);
+  const target = await resolveWorkspacePath(ctx.workspace, args.path);
   if (!target.exists) throw new ToolError(`"${args.path}" does not exist. Use list_files or search to find the right path.`);
-  const stats = statSync(target.absolute);
-  if (stats.isDirectory()) throw new ToolError(`"${args.path}" is a directory; use list_files to see its contents.`);
-  if (stats.size > maxFileBytes) throw new ToolError(`"${args.path}" is too large to read (${stats.size} bytes).`);
+  const { handle, stats } = await openRegularFile(target, args.path, "read", {
+    directory: `"${args.path}" is a directory; use list_files to see its contents.`,
+  });
+  let buffer: Buffer;
+  try {
+    if (stats.size > maxFileBytes) throw new ToolError(`"${args.path}" is too large to read (${stats.size} bytes).`);
+    const read = await readBounded(handle, maxFileBytes);
+    if (!read.isComplete) throw new ToolError(`"${args.path}" is too large to read (over ${maxFileBytes} bytes).`);
+    buffer = read.buffer;
+  } finally {
+    await handle.close();
+  }
 
-  const buffer = readFileSync(target.absolute);
   if (buffer.subarray(0, 8000).includes(0)) {
     return { output: `"${target.relative}" is a binary file (${buffer.length} bytes); not shown.`, isError: false, changedFiles: [] };
   }

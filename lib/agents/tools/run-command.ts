@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { lstat } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../../errors";
 import { runGit } from "../../git/run-git";
@@ -12,7 +12,7 @@ const maxCommandTimeoutSec = 600;
 
 /** Sandboxed, without network. A non-zero exit is a normal result; a timeout is an error. */
 export async function runCommand(args: { command: string; timeoutSec?: number }, ctx: ToolContext): Promise<ToolResult> {
-  const workspace = resolveWorkspacePath(ctx.workspace, ".").absolute;
+  const workspace = (await resolveWorkspacePath(ctx.workspace, ".")).absolute;
   const defaultTimeoutSec = ctx.commandTimeoutSec ?? defaultCommandTimeoutSec;
   const timeoutSec = Math.min(args.timeoutSec ?? defaultTimeoutSec, Math.max(defaultTimeoutSec, maxCommandTimeoutSec));
   const before = await snapshotChanges(workspace);
@@ -44,7 +44,7 @@ type Snapshot = Map<string, string> | null;
 /** `git status` plus size and mtime, so a file edited again after an earlier change still counts. */
 async function snapshotChanges(workspace: string): Promise<Snapshot> {
   // Without its own .git, git would walk up and report on whatever repository encloses it.
-  if (!existsSync(path.join(workspace, ".git"))) return null;
+  if (!(await lstat(path.join(workspace, ".git")).catch(() => null))) return null;
   const status = await runGit({
     cwd: workspace,
     args: ["status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames"],
@@ -56,7 +56,8 @@ async function snapshotChanges(workspace: string): Promise<Snapshot> {
     const file = entry.slice(3);
     let stamp = "missing";
     try {
-      const stats = statSync(path.join(workspace, file));
+      // lstat: never follows a link the command planted, and never opens a FIFO.
+      const stats = await lstat(path.join(workspace, file));
       stamp = `${stats.size}:${stats.mtimeMs}`;
     } catch {
       // deleted
