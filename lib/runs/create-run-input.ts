@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { commandField } from "../repositories/repository-profile-schema";
 
 const modelRefPattern = /^(openai|anthropic|openai-compatible):\S+$/;
 
@@ -33,6 +34,9 @@ export const createRunInput = z.object({
     )
     .strict()
     .optional(),
+  /** Per-run overrides of the repository profile: "" runs no such step; left out uses the profile. */
+  testCommand: commandField.optional(),
+  setupCommand: commandField.optional(),
 });
 
 export type CreateRunInput = z.infer<typeof createRunInput>;

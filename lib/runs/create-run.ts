@@ -35,11 +35,13 @@ export async function createRun(options: {
         budgetUsd: input.budgetUsd,
         maxIterations: input.maxIterations,
         models,
+        testCommand: input.testCommand ?? null,
+        setupCommand: input.setupCommand ?? null,
       },
       select: { id: true },
     });
     await recordRunEvent(
-      { runId: created.id, type: "run.created", payload: { repo: input.repo, budgetUsd: input.budgetUsd, maxIterations: input.maxIterations, models } },
+      { runId: created.id, type: "run.created", payload: { repo: input.repo, budgetUsd: input.budgetUsd, maxIterations: input.maxIterations, models, ...commandOverrides(input) } },
       tx,
     );
     return created;
@@ -59,4 +61,12 @@ export async function createRun(options: {
     });
   }
   return { id: run.id, url: runPageUrl(run.id) };
+}
+
+/** The run's own setup/test commands, only when it set them, for the run.created event. */
+function commandOverrides(input: CreateRunInput): { testCommand?: string; setupCommand?: string } {
+  return {
+    ...(input.testCommand !== undefined ? { testCommand: input.testCommand } : {}),
+    ...(input.setupCommand !== undefined ? { setupCommand: input.setupCommand } : {}),
+  };
 }
