@@ -39,7 +39,8 @@ export async function commitFiles(dir: string, input: CommitFilesInput): Promise
     if (parent) await runGit(["read-tree", parent], { cwd: dir, env });
     for (const [file, content] of Object.entries(input.files)) {
       if (content === null) {
-        await runGit(["update-index", "--force-remove", file], { cwd: dir, env });
+        // --index-info with mode 0 removes the entry; --force-remove needs a work tree, which a bare repository lacks.
+        await runGit(["update-index", "--index-info"], { cwd: dir, env, input: `0 ${"0".repeat(40)}\t${file}\n` });
         continue;
       }
       const blob = (await runGit(["hash-object", "-w", "--stdin"], { cwd: dir, input: content })).trim();
