@@ -65,6 +65,8 @@ const envSchema = z.object({
   INNGEST_BASE_URL: optional(url),
   INNGEST_EVENT_KEY: optional(z.string()),
   INNGEST_SIGNING_KEY: optional(z.string()),
+  /** Origin the Inngest server reaches this app at, when not FACTORY_PUBLIC_URL (e.g. http://app:3000 in compose). */
+  INNGEST_SERVE_ORIGIN: optional(url),
 });
 
 export type Env = z.infer<typeof envSchema>;

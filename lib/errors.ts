@@ -17,16 +17,26 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
+/**
+ * Codes a retry can fix: the other side was busy, down or rate limiting, or another worker
+ * won a race (409: re-reading the state and trying again is the fix). Every other 4xx is
+ * permanent: the same request fails the same way.
+ */
+const retryableCodes: ReadonlySet<ErrorCode> = new Set(["conflict", "rate_limited", "internal", "bad_gateway", "unavailable"]);
+
 /** One error type for the app. `message` is safe to show a user; `details` too. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
+  /** Whether a workflow step failing with this error is retried (workflows/client.ts applies it). */
+  readonly isRetryable: boolean;
 
-  constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown; isRetryable?: boolean }) {
     super(message, { cause: options?.cause });
     this.name = "AppError";
     this.code = code;
     this.details = options?.details;
+    this.isRetryable = options?.isRetryable ?? retryableCodes.has(code);
   }
 
   get status(): number {

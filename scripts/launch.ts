@@ -1,5 +1,5 @@
 // Shared by `npm run dev` and `npm start`: database (embedded unless DATABASE_URL), migrations,
-// API token, then Next.js and, in dev, the Inngest Dev Server. Ctrl-C stops everything.
+// API token, then Next.js and, in dev, an Inngest Dev Server of its own. Ctrl-C stops everything.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,9 +8,10 @@ import { EnvError, getEnv, resetEnvCache } from "../lib/env";
 import { seedModelPrices } from "../lib/llm/model-price";
 import { applyMigrations } from "../lib/migrate";
 import { prepareDatabase } from "./database";
+import { resolveInngestBinary } from "./inngest-engine";
+import { planLaunch, refuseLaunch, type ChildPlan, type LaunchMode } from "./launch-plan";
 
 const root = path.resolve(import.meta.dirname, "..");
-const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 
 function readOrCreateApiToken(dataDir: string): string {
   const file = path.join(dataDir, "api-token");
@@ -21,7 +22,7 @@ function readOrCreateApiToken(dataDir: string): string {
   return token;
 }
 
-export async function launchFactory(mode: "dev" | "start"): Promise<void> {
+export async function launchFactory(mode: LaunchMode): Promise<void> {
   if (existsSync(path.join(root, ".env"))) process.loadEnvFile(path.join(root, ".env"));
   let env;
   try {
@@ -33,7 +34,12 @@ export async function launchFactory(mode: "dev" | "start"): Promise<void> {
     }
     throw error;
   }
-  const port = env.PORT ?? 3000;
+  // Before anything starts: a production launch that would serve unsigned workflow calls stops here.
+  const refusal = refuseLaunch(mode, env);
+  if (refusal) {
+    console.error(`[factory] ${refusal}`);
+    process.exit(1);
+  }
   const dataDir = path.resolve(env.FACTORY_DATA_DIR);
   const database = await prepareDatabase();
   const children: ChildProcess[] = [];
@@ -68,42 +74,33 @@ export async function launchFactory(mode: "dev" | "start"): Promise<void> {
     console.log('[models] FACTORY_MODEL is not set: runs are refused until it is, e.g. FACTORY_MODEL=openai-compatible:glm-5.2 (see .env.example)');
   }
   const apiToken = env.FACTORY_API_TOKEN ?? readOrCreateApiToken(dataDir);
-  const hasInngestKeys = Boolean(env.INNGEST_SIGNING_KEY);
-  const appUrl = env.FACTORY_PUBLIC_URL ?? `http://localhost:${port}`;
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: database.url,
-    FACTORY_API_TOKEN: apiToken,
-    FACTORY_PUBLIC_URL: appUrl,
-    PORT: String(port),
-    NEXT_TELEMETRY_DISABLED: process.env.NEXT_TELEMETRY_DISABLED ?? "1",
-    // Without keys there is no Inngest Cloud or self-hosted server to talk to: use a Dev Server.
-    ...(!hasInngestKeys && !env.INNGEST_DEV ? { INNGEST_DEV: "1" } : {}),
-  };
+  const plan = planLaunch({
+    mode, env, processEnv: process.env, root, dataDir, databaseUrl: database.url, apiToken,
+    engineBinary: mode === "dev" ? resolveInngestBinary() : undefined,
+  });
+  if (!plan.ok) {
+    console.error(`[factory] ${plan.error}`);
+    await stop(1);
+    return;
+  }
 
-  const spawnChild = (command: string, args: string[], name: string) => {
-    const child = spawn(command, args, { cwd: root, env: childEnv, stdio: "inherit", detached: true });
-    child.on("exit", (code) => {
+  const spawnChild = (child: ChildPlan) => {
+    mkdirSync(child.cwd, { recursive: true });
+    const process_ = spawn(child.command, child.args, { cwd: child.cwd, env: child.env as NodeJS.ProcessEnv, stdio: "inherit", detached: true });
+    process_.on("exit", (code) => {
       if (!isStopping) {
-        console.error(`[factory] ${name} exited with code ${code}; stopping`);
+        console.error(`[factory] ${child.name} exited with code ${code}; stopping`);
         void stop(code ?? 1);
       }
     });
-    children.push(child);
+    children.push(process_);
   };
 
-  spawnChild(bin("next"), [mode, "-p", String(port)], "Next.js");
+  spawnChild(plan.next);
+  if (plan.engine) spawnChild(plan.engine);
+  plan.notes.forEach((note) => console.log(note));
 
-  const inngestCli = bin("inngest-cli");
-  if (mode === "dev" && !hasInngestKeys) {
-    if (existsSync(inngestCli)) {
-      spawnChild(inngestCli, ["dev", "--no-discovery", "-u", `http://localhost:${port}/api/inngest`], "Inngest Dev Server");
-    } else {
-      console.log(`[inngest] Dev Server not installed; runs cannot start until one runs: npx inngest-cli@latest dev -u http://localhost:${port}/api/inngest`);
-    }
-  }
-
-  console.log(`\n  Dark Factory: ${appUrl}`);
+  console.log(`\n  Dark Factory: ${plan.appUrl}`);
   console.log(`  Log in with the API token: ${apiToken}`);
   console.log(`  (kept in ${env.FACTORY_API_TOKEN ? "FACTORY_API_TOKEN" : path.join(dataDir, "api-token")}; API calls send it as "Authorization: Bearer <token>")\n`);
 }

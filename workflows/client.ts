@@ -1,11 +1,19 @@
 import { Inngest } from "inngest";
-import { getEnv } from "../lib/env";
+import { getEnv, publicUrl } from "../lib/env";
+import { RetryPolicyMiddleware } from "./permanent-errors";
 
-/** INNGEST_DEV is "1" for the local Dev Server on :8288, or the URL of a dev server. */
-function devServerUrl(): string | undefined {
-  const dev = getEnv().INNGEST_DEV;
+/** The app id the engine knows this app by; function ids are `${inngestAppId}-<function>`. */
+export const inngestAppId = "dark-factory";
+
+/** Where the engine reaches this app's serve endpoint (app/api/inngest/route.ts). */
+export const inngestServePath = "/api/inngest";
+
+/** INNGEST_DEV is "1" for a dev server (at INNGEST_BASE_URL, else :8288), or the URL of one. */
+export function devServerUrl(): string | undefined {
+  const { INNGEST_DEV: dev, INNGEST_BASE_URL: baseUrl } = getEnv();
   if (!dev || dev === "0" || dev === "false") return undefined;
-  return /^https?:\/\//.test(dev) ? dev.replace(/\/$/, "") : "http://localhost:8288";
+  if (/^https?:\/\//.test(dev)) return dev.replace(/\/$/, "");
+  return baseUrl?.replace(/\/$/, "") ?? "http://localhost:8288";
 }
 
 /** Where events are sent; named in errors when the engine is unreachable. */
@@ -13,10 +21,20 @@ export function inngestEventApiUrl(): string {
   return getEnv().INNGEST_BASE_URL ?? devServerUrl() ?? "https://inn.gs";
 }
 
+/**
+ * The origin the app registers with the engine. Fixed, never taken from the request's Host
+ * header, so a forged `PUT /api/inngest` cannot point the engine at another host.
+ * INNGEST_SERVE_ORIGIN overrides it when the engine reaches the app at an internal address.
+ */
+export function inngestServeOrigin(): string {
+  return (getEnv().INNGEST_SERVE_ORIGIN ?? publicUrl()).replace(/\/$/, "");
+}
+
 export const inngest = new Inngest({
-  id: "dark-factory",
+  id: inngestAppId,
   isDev: devServerUrl() !== undefined,
   baseUrl: getEnv().INNGEST_BASE_URL ?? devServerUrl(),
   eventKey: getEnv().INNGEST_EVENT_KEY,
   signingKey: getEnv().INNGEST_SIGNING_KEY,
+  middleware: [RetryPolicyMiddleware],
 });

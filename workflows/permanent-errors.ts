@@ -1,18 +1,44 @@
-import { NonRetriableError } from "inngest";
+// The factory's retry policy, in one place: an Inngest middleware on the client turns every
+// AppError a retry cannot fix (`isRetryable: false`, see lib/errors.ts) into a
+// NonRetriableError, in every step and every function body. Transient errors (network, 5xx,
+// 429, a 409 lost race) keep Inngest's retries.
+import { Middleware, NonRetriableError } from "inngest";
 import { AppError } from "../lib/errors";
 
+/** The error Inngest should see for `error`: permanent AppErrors become NonRetriableError. */
+export function applyRetryPolicy(error: unknown): unknown {
+  if (error instanceof AppError && !error.isRetryable) return new NonRetriableError(error.message, { cause: error });
+  return error;
+}
+
+/** Registered on the Inngest client (workflows/client.ts), so it covers every function. */
+export class RetryPolicyMiddleware extends Middleware.BaseMiddleware {
+  readonly id = "factory-retry-policy";
+
+  /** One step attempt: step.run bodies, where almost all side effects live. */
+  override async wrapStepHandler({ next }: Middleware.WrapStepHandlerArgs): Promise<unknown> {
+    try {
+      return await next();
+    } catch (error) {
+      throw applyRetryPolicy(error);
+    }
+  }
+
+  /** Code between steps (validation, plan parsing) throws too; the same policy applies. */
+  override async wrapFunctionHandler({ next }: Middleware.WrapFunctionHandlerArgs): Promise<unknown> {
+    try {
+      return await next();
+    } catch (error) {
+      throw applyRetryPolicy(error);
+    }
+  }
+}
+
 /**
- * Runs a step body, turning errors that no retry can fix (a missing repository, bad
- * credentials, a refused push: AppErrors with a 4xx code other than 429) into
- * NonRetriableError, so the workflow fails at once with the readable reason.
+ * Kept so step bodies that still wrap themselves keep compiling; the middleware applies the
+ * same policy to every step, so this is now a pass-through. Remove once no caller is left.
+ * @deprecated The retry policy lives in RetryPolicyMiddleware.
  */
 export async function failFastOnPermanentErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError && error.status >= 400 && error.status < 500 && error.status !== 429) {
-      throw new NonRetriableError(error.message, { cause: error });
-    }
-    throw error;
-  }
+  return work();
 }

@@ -22,7 +22,9 @@ export function toGitHubError(error: unknown, action: string): AppError {
     const message = typeof body.message === "string" ? body.message : error.message.split(" - ")[0];
     const details = describeErrors(body.errors);
     const text = `GitHub could not ${action}: ${error.status} ${message}${details ? ` (${details})` : ""}${hintFor(error.status)}`;
-    return new AppError(codeFor(error), redactSecrets(text), { details: { githubStatus: error.status } });
+    // Bad credentials stay bad however often they are retried; the operator has to fix them.
+    const isRetryable = error.status === 401 ? false : undefined;
+    return new AppError(codeFor(error), redactSecrets(text), { details: { githubStatus: error.status }, isRetryable });
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new AppError("bad_gateway", redactSecrets(`GitHub could not ${action}: ${reason}`));

@@ -1,5 +1,12 @@
 import { serve } from "inngest/next";
-import { inngest } from "../../../workflows/client";
 import { functions } from "../../../workflows";
+import { inngest, inngestServeOrigin, inngestServePath } from "../../../workflows/client";
 
-export const { GET, POST, PUT } = serve({ client: inngest, functions });
+// The origin is fixed (never the request's Host), and with keys a sync must be signed by the engine.
+export const { GET, POST, PUT } = serve({
+  client: inngest,
+  functions,
+  serveOrigin: inngestServeOrigin(),
+  servePath: inngestServePath,
+  enableUnauthedSync: false,
+});
