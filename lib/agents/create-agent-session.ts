@@ -18,6 +18,8 @@ export type CreateAgentSessionInput = TaskInput & {
   branch?: string | null;
   /** HEAD of the workspace at the start; resume restores to the last committed sha. */
   startSha?: string | null;
+  /** Set when the session answers a human review: its calls spend that FollowUp's budget, not the run's. */
+  followUpId?: string | null;
 };
 
 export async function createAgentSession(input: CreateAgentSessionInput): Promise<{ id: string }> {
@@ -35,10 +37,11 @@ export async function createAgentSession(input: CreateAgentSessionInput): Promis
         transcript: [firstMessage] as object[],
         branch: input.branch ?? null,
         lastCommitSha: input.startSha ?? null,
+        followUpId: input.followUpId ?? null,
       },
       select: { id: true },
     });
-    await recordRunEvent({ runId: input.runId, type: "agent.session.started", payload: { sessionId: session.id, role: input.role, model: modelRef.ref, taskId: input.taskId ?? null } }, tx);
+    await recordRunEvent({ runId: input.runId, type: "agent.session.started", payload: { sessionId: session.id, role: input.role, model: modelRef.ref, taskId: input.taskId ?? null, followUpId: input.followUpId ?? null } }, tx);
     return session;
   });
 }

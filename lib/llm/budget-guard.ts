@@ -14,20 +14,37 @@ export type ReserveBudgetInput = { runId: string; amountUsd: string; sessionId?:
 /**
  * The in-flight LlmCall's id, or null when the reservation does not fit the remaining budget.
  * A run that has ended (cancelled, failed, finished) takes no more calls: that is an error.
+ * A session answering a human review (AgentSession.followUpId) reserves against its FollowUp's
+ * own budget instead, whatever the run's status: the run's budget is never re-opened.
  */
 export async function reserveBudget(input: ReserveBudgetInput): Promise<string | null> {
   const callId = randomUUID();
   const rows = await db.$queryRaw<{ id: string }[]>`
-    WITH reserved AS (
+    WITH follow_up AS (
+      SELECT "followUpId" AS id FROM "AgentSession" WHERE id = ${input.sessionId ?? null} AND "followUpId" IS NOT NULL
+    ), reserved AS (
       UPDATE "Run" SET "reservedUsd" = "reservedUsd" + ${input.amountUsd}::numeric, "updatedAt" = now()
       WHERE id = ${input.runId} AND status IN ('queued', 'planning', 'running')
         AND "spentUsd" + "reservedUsd" + ${input.amountUsd}::numeric <= "budgetUsd"
+        AND NOT EXISTS (SELECT 1 FROM follow_up)
+      RETURNING id
+    ), follow_up_reserved AS (
+      UPDATE "FollowUp" SET "reservedUsd" = "reservedUsd" + ${input.amountUsd}::numeric, "updatedAt" = now()
+      WHERE id = (SELECT id FROM follow_up) AND "runId" = ${input.runId} AND status = 'running'
+        AND "spentUsd" + "reservedUsd" + ${input.amountUsd}::numeric <= "budgetUsd"
       RETURNING id
     )
-    INSERT INTO "LlmCall" (id, "runId", "sessionId", provider, model, "reservedUsd")
-    SELECT ${callId}, reserved.id, ${input.sessionId ?? null}, ${input.provider}, ${input.model}, ${input.amountUsd}::numeric FROM reserved
+    INSERT INTO "LlmCall" (id, "runId", "sessionId", provider, model, "reservedUsd", "followUpId")
+    SELECT ${callId}, reserved.id, ${input.sessionId ?? null}, ${input.provider}, ${input.model}, ${input.amountUsd}::numeric, NULL FROM reserved
+    UNION ALL
+    SELECT ${callId}, ${input.runId}, ${input.sessionId ?? null}, ${input.provider}, ${input.model}, ${input.amountUsd}::numeric, follow_up_reserved.id FROM follow_up_reserved
     RETURNING id`;
   if (rows.length === 1) return callId;
+  const session = input.sessionId ? await db.agentSession.findUnique({ where: { id: input.sessionId }, select: { followUp: { select: { status: true } } } }) : null;
+  if (session?.followUp) {
+    if (session.followUp.status !== "running") throw new AppError("conflict", `The follow-up is ${session.followUp.status}, so it makes no more model calls.`);
+    return null;
+  }
   const run = await db.run.findUnique({ where: { id: input.runId }, select: { status: true } });
   if (!run) throw new AppError("not_found", `Run ${input.runId} not found`);
   if (!["queued", "planning", "running"].includes(run.status)) {
@@ -54,6 +71,8 @@ export type SettleCallInput = {
 /**
  * Replaces a reservation with the actual cost, in one transaction: Run, AgentSession and
  * Task totals, the LlmCall row and its "llm.call" RunEvent. A failed call settles at 0.
+ * A follow-up's call settles against its FollowUp, and its cost goes to Run.followUpSpentUsd,
+ * never to Run.spentUsd (which only the run's own budget bounds).
  */
 export async function settleCall(input: SettleCallInput): Promise<void> {
   const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens } = input.tokens;
@@ -65,10 +84,18 @@ export async function settleCall(input: SettleCallInput): Promise<void> {
         -- Locked, so a concurrent release (the run ended) and this settle never both give the
         -- reservation back; a released call still adds its actual cost.
         SELECT id FROM "LlmCall" WHERE id = ${input.callId} AND "finishReason" IS NULL AND error IS NULL FOR UPDATE
+      ), call_follow_up AS (
+        SELECT "followUpId" AS id FROM "LlmCall" WHERE id = ${input.callId} AND "followUpId" IS NOT NULL
+      ), follow_up_totals AS (
+        UPDATE "FollowUp" SET
+          "reservedUsd" = "reservedUsd" - CASE WHEN EXISTS (SELECT 1 FROM in_flight) THEN ${input.reservedUsd}::numeric ELSE 0 END,
+          "spentUsd" = "spentUsd" + ${input.costUsd}::numeric, "updatedAt" = now()
+        WHERE id = (SELECT id FROM call_follow_up) RETURNING id
       ), run_totals AS (
         UPDATE "Run" SET
-          "reservedUsd" = "reservedUsd" - CASE WHEN EXISTS (SELECT 1 FROM in_flight) THEN ${input.reservedUsd}::numeric ELSE 0 END,
-          "spentUsd" = "spentUsd" + ${input.costUsd}::numeric,
+          "reservedUsd" = "reservedUsd" - CASE WHEN EXISTS (SELECT 1 FROM in_flight) AND NOT EXISTS (SELECT 1 FROM call_follow_up) THEN ${input.reservedUsd}::numeric ELSE 0 END,
+          "spentUsd" = "spentUsd" + CASE WHEN EXISTS (SELECT 1 FROM call_follow_up) THEN 0 ELSE ${input.costUsd}::numeric END,
+          "followUpSpentUsd" = "followUpSpentUsd" + CASE WHEN EXISTS (SELECT 1 FROM call_follow_up) THEN ${input.costUsd}::numeric ELSE 0 END,
           "inputTokens" = "inputTokens" + ${inputTokens}, "outputTokens" = "outputTokens" + ${outputTokens},
           "cacheReadTokens" = "cacheReadTokens" + ${cacheReadTokens}, "cacheWriteTokens" = "cacheWriteTokens" + ${cacheWriteTokens},
           "updatedAt" = now()
@@ -118,12 +145,18 @@ export async function releaseAbandonedReservations(options: { sessionId: string 
     WITH abandoned AS (
       UPDATE "LlmCall" SET error = 'abandoned: the worker stopped during the call; its reservation was released'
       WHERE "sessionId" = ${options.sessionId} AND "finishReason" IS NULL AND error IS NULL
-      RETURNING "runId", "reservedUsd"
+      RETURNING "runId", "followUpId", "reservedUsd"
     ), released AS (
       UPDATE "Run" SET "reservedUsd" = "Run"."reservedUsd" - totals.amount, "updatedAt" = now()
-      FROM (SELECT "runId", SUM("reservedUsd") AS amount FROM abandoned GROUP BY "runId") AS totals
+      FROM (SELECT "runId", SUM("reservedUsd") AS amount FROM abandoned WHERE "followUpId" IS NULL GROUP BY "runId") AS totals
       WHERE "Run".id = totals."runId"
       RETURNING "Run".id
+    ), follow_up_released AS (
+      -- A follow-up's calls reserved against the follow-up's budget, so that is where it goes back.
+      UPDATE "FollowUp" SET "reservedUsd" = "FollowUp"."reservedUsd" - totals.amount, "updatedAt" = now()
+      FROM (SELECT "followUpId", SUM("reservedUsd") AS amount FROM abandoned WHERE "followUpId" IS NOT NULL GROUP BY "followUpId") AS totals
+      WHERE "FollowUp".id = totals."followUpId"
+      RETURNING "FollowUp".id
     )
     SELECT (SELECT COUNT(*) FROM abandoned) AS count, (SELECT COUNT(*) FROM released) AS runs`;
   return Number(rows[0]?.count ?? 0);
@@ -137,9 +170,25 @@ export async function releaseRunReservations(tx: Prisma.TransactionClient, runId
   await tx.$executeRaw`
     WITH released AS (
       UPDATE "LlmCall" SET error = 'released: the run ended during the call'
-      WHERE "runId" = ${runId} AND "finishReason" IS NULL AND error IS NULL
+      -- A follow-up's calls hold the follow-up's budget, not the run's; they outlive the run.
+      WHERE "runId" = ${runId} AND "finishReason" IS NULL AND error IS NULL AND "followUpId" IS NULL
       RETURNING "reservedUsd"
     )
     UPDATE "Run" SET "reservedUsd" = "reservedUsd" - (SELECT COALESCE(SUM("reservedUsd"), 0) FROM released), "updatedAt" = now()
     WHERE id = ${runId}`;
+}
+
+/**
+ * Gives back every reservation still held by a follow-up's in-flight calls, when the follow-up
+ * ends (its sessions are over or being stopped). Runs inside the transaction that ends it.
+ */
+export async function releaseFollowUpReservations(tx: Prisma.TransactionClient, followUpId: string): Promise<void> {
+  await tx.$executeRaw`
+    WITH released AS (
+      UPDATE "LlmCall" SET error = 'released: the follow-up ended during the call'
+      WHERE "followUpId" = ${followUpId} AND "finishReason" IS NULL AND error IS NULL
+      RETURNING "reservedUsd"
+    )
+    UPDATE "FollowUp" SET "reservedUsd" = "reservedUsd" - (SELECT COALESCE(SUM("reservedUsd"), 0) FROM released), "updatedAt" = now()
+    WHERE id = ${followUpId}`;
 }

@@ -9,6 +9,8 @@ export type RunSummaryDto = {
   budgetUsd: number;
   spentUsd: number;
   reservedUsd: number;
+  /** Spent answering human reviews, each within its own follow-up budget: on top of spentUsd, never against budgetUsd. */
+  followUpSpentUsd: number;
   createdAt: string; // ISO
   startedAt: string | null;
   finishedAt: string | null;
