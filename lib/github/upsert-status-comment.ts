@@ -1,6 +1,8 @@
 // One sticky status comment per PR (iteration, tests, review, cost), found again by a hidden
 // marker (or the id saved on the PullRequest row) and edited in place, never duplicated.
 import { db } from "../db";
+import { describeNoTestCommand } from "../repositories/repository-profile-schema";
+import { resolveRunCommands } from "../repositories/repository-profile";
 import { getGitHubClient, type RepoRef } from "./get-github-client";
 import { hasHiddenMarker, hiddenMarker } from "./hidden-marker";
 import { hasGitHubStatus, toGitHubError } from "./to-github-error";
@@ -13,6 +15,8 @@ export type PullRequestStatus = {
   costUsd: number;
   runUrl?: string;
   note?: string;
+  /** No tests ran because there is no test command, and whose choice that was (found from the run when left out). */
+  noTestCommand?: "run" | "repository";
 };
 
 export type UpsertStatusCommentInput = RepoRef & {
@@ -27,7 +31,7 @@ const marker = hiddenMarker("status");
 export async function upsertStatusComment(input: UpsertStatusCommentInput): Promise<{ id: number; isCreated: boolean; isChanged: boolean }> {
   const client = await getGitHubClient(input);
   const { owner, repo, number } = input;
-  const body = renderStatus(input.status);
+  const body = renderStatus(await explainTestsNotRun(input));
   try {
     const existing = await findStatusComment(input);
     let result: { id: number; isCreated: boolean; isChanged: boolean };
@@ -67,8 +71,24 @@ async function findStatusComment(input: UpsertStatusCommentInput): Promise<{ id:
   return found ? { id: found.id, body: found.body ?? "" } : null;
 }
 
+/** "Not run" without a test command means no tests at all: say so, never "not run yet" or green. */
+async function explainTestsNotRun(input: UpsertStatusCommentInput): Promise<PullRequestStatus> {
+  const { status } = input;
+  if (status.testResult !== "not_run" || status.noTestCommand || !input.pullRequestId) return status;
+  const row = await db.pullRequest.findUnique({
+    where: { id: input.pullRequestId },
+    select: { run: { select: { testCommand: true, setupCommand: true, repository: { select: { testCommand: true, setupCommand: true } } } } },
+  });
+  if (!row?.run.repository) return status;
+  const commands = resolveRunCommands({ run: row.run, repository: row.run.repository });
+  return commands.testCommand ? status : { ...status, noTestCommand: commands.source.testCommand };
+}
+
 function renderStatus(status: PullRequestStatus): string {
-  const tests = { passed: "✅ passing", failed: "❌ failing", not_run: "⏳ not run yet" }[status.testResult];
+  const tests =
+    status.testResult === "not_run" && status.noTestCommand
+      ? `⚪ ${describeNoTestCommand(status.noTestCommand)}`
+      : { passed: "✅ passing", failed: "❌ failing", not_run: "⏳ not run yet" }[status.testResult];
   const review = { approve: "✅ approved", request_changes: "❌ changes requested", pending: "⏳ pending" }[status.verdict];
   const iteration = status.maxIterations ? `${status.iteration} of ${status.maxIterations}` : String(status.iteration);
   return [

@@ -3,6 +3,8 @@
 import type { Prisma } from "../generated/prisma/client";
 import type { RunStatus, TaskStatus } from "../generated/prisma/enums";
 import { db } from "../db";
+import { resolveRunCommands } from "../repositories/repository-profile";
+import { describeNoTestCommand } from "../repositories/repository-profile-schema";
 import { runPageUrl } from "../runs/to-run-dto";
 import { slackLimits, type Mrkdwn, type SlackBlock, type SlackMessage } from "./slack-message";
 import { escapeMrkdwn, formatCount, formatDuration, formatUsd, joinLinesWithin, linkMrkdwn } from "./slack-text";
@@ -20,7 +22,9 @@ const runReportSelect = {
   finishedAt: true,
   error: true,
   summary: true,
-  repository: { select: { owner: true, name: true } },
+  testCommand: true,
+  setupCommand: true,
+  repository: { select: { owner: true, name: true, testCommand: true, setupCommand: true } },
   tasks: { orderBy: { createdAt: "asc" }, select: { key: true, title: true, status: true, costUsd: true } },
   pullRequests: { orderBy: { number: "asc" }, select: { number: true, url: true, state: true, task: { select: { title: true } } } },
 } satisfies Prisma.RunSelect;
@@ -60,6 +64,7 @@ function formatRunReport(run: RunReportRow): SlackMessage {
   const spent = run.spentUsd.toNumber();
   const merged = run.pullRequests.filter((pr) => pr.state === "merged").length;
   const succeededTasks = run.tasks.filter((task) => task.status === "succeeded").length;
+  const noTests = describeMissingTests(run);
 
   const fields: Mrkdwn[] = [
     field("Cost", `${formatUsd(spent)} of ${formatUsd(run.budgetUsd.toNumber())} budget`),
@@ -70,6 +75,8 @@ function formatRunReport(run: RunReportRow): SlackMessage {
   ];
   // Spend per merged PR is the figure teams judge the factory's return by.
   if (merged > 0) fields.push(field("Cost per merged PR", formatUsd(spent / merged)));
+  // A run without a test command must not read as green: say it plainly where tests would be.
+  if (noTests) fields.push(field("Tests", noTests));
 
   const blocks: SlackBlock[] = [
     { type: "header", text: { type: "plain_text", text: `${outcome.emoji} ${outcome.label}`, emoji: true } },
@@ -93,9 +100,17 @@ function formatRunReport(run: RunReportRow): SlackMessage {
   const text = [
     `${outcome.label}: ${escapeMrkdwn(run.title, 300)} (${escapeMrkdwn(repository, 200)})`,
     `${formatUsd(spent)} of ${formatUsd(run.budgetUsd.toNumber())} budget, ${succeededTasks}/${run.tasks.length} tasks succeeded, ${merged} PRs merged.`,
+    ...(noTests ? [`${noTests}.`] : []),
     `Open run: ${escapeMrkdwn(url)}`,
   ].join(" ");
   return { text, blocks };
+}
+
+/** "No tests ran: ..." when the run had no test command (its own override or the profile's), else null. */
+function describeMissingTests(run: RunReportRow): string | null {
+  if (!run.repository) return null;
+  const commands = resolveRunCommands({ run, repository: run.repository });
+  return commands.testCommand ? null : describeNoTestCommand(commands.source.testCommand);
 }
 
 function field(label: string, value: string): Mrkdwn {
