@@ -5,14 +5,16 @@ import { usePathname } from "next/navigation";
 import { buttonClasses } from "../ui/button";
 import { cx } from "../../lib/client/cx";
 import { LogoutButton } from "./logout-button";
+import { ThemeToggle } from "./theme-toggle";
 
 export function AppNav() {
   const pathname = usePathname();
   const isRunsActive = pathname === "/" || (pathname.startsWith("/runs/") && pathname !== "/runs/new");
   const isSettingsActive = pathname === "/settings";
+  const isInsightsActive = pathname === "/insights";
   return (
     <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/90 backdrop-blur">
-      <nav aria-label="Main" className="mx-auto flex h-12 max-w-6xl items-center gap-4 px-4">
+      <nav aria-label="Main" className="mx-auto flex min-h-12 max-w-6xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-1.5">
         <Link href="/" className="flex items-center gap-2 text-sm font-semibold tracking-tight text-slate-900">
           <span aria-hidden className="inline-block size-2.5 rounded-sm bg-accent-600" />
           Dark Factory
@@ -23,6 +25,14 @@ export function AppNav() {
           className={cx("rounded px-2 py-1 text-sm", isRunsActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-600 hover:text-slate-900")}
         >
           Runs
+        </Link>
+        <Link
+          href="/insights"
+          data-testid="nav-insights"
+          aria-current={isInsightsActive ? "page" : undefined}
+          className={cx("rounded px-2 py-1 text-sm", isInsightsActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-600 hover:text-slate-900")}
+        >
+          Insights
         </Link>
         <Link
           href="/settings"
@@ -36,6 +46,7 @@ export function AppNav() {
           <Link href="/runs/new" data-testid="nav-new-run" className={buttonClasses({ size: "sm" })}>
             New run
           </Link>
+          <ThemeToggle />
           <LogoutButton />
         </div>
       </nav>

@@ -4,6 +4,8 @@ import Link from "next/link";
 import { ApiError } from "../../lib/client/api-fetch";
 import { isRunActive, useRun } from "../../lib/client/use-run";
 import { useRunEvents } from "../../lib/client/use-run-events";
+import { useDocumentTitle } from "../../lib/client/use-document-title";
+import { formatUsd } from "../../lib/client/format";
 import { Button, buttonClasses } from "../ui/button";
 import { Card } from "../ui/card";
 import { CancelRunButton } from "./cancel-run-button";
@@ -12,14 +14,18 @@ import { RunCostPanel } from "./run-cost-panel";
 import { RunEventList } from "./run-event-list";
 import { RunModels } from "./run-models";
 import { RunOutcome } from "./run-outcome";
-import { RunStatusBadge } from "./run-status-badge";
+import { formatStatus, RunStatusBadge } from "./run-status-badge";
 import { RunTasksTable } from "./run-tasks-table";
+import { TaskLanes } from "./task-lanes";
 import { RelativeTime } from "./relative-time";
 
 export function RunView({ runId }: { runId: string }) {
   const runQuery = useRun(runId);
   // Keep streaming while a cached run exists, even if a background refetch fails.
   const { events, streamStatus } = useRunEvents(runId, { isEnabled: runQuery.data !== undefined });
+  const run = runQuery.data;
+  // "running · $0.42 · Add a health endpoint": the tab says how the run is doing while you work elsewhere.
+  useDocumentTitle(run ? `${formatStatus(run.status)} · ${formatUsd(run.spentUsd)} · ${run.title}` : null);
 
   if (runQuery.isPending) {
     return (
@@ -28,7 +34,7 @@ export function RunView({ runId }: { runId: string }) {
       </p>
     );
   }
-  if (!runQuery.data) {
+  if (!run) {
     const isNotFound = runQuery.error instanceof ApiError && runQuery.error.status === 404;
     return (
       <Card role="alert" className="mx-auto max-w-lg p-6 text-center">
@@ -46,7 +52,6 @@ export function RunView({ runId }: { runId: string }) {
     );
   }
 
-  const run = runQuery.data;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-start justify-between gap-3">
@@ -85,6 +90,7 @@ export function RunView({ runId }: { runId: string }) {
 
       <RunCostPanel run={run} />
       <RunOutcome run={run} />
+      <TaskLanes runId={run.id} tasks={run.tasks} events={events} maxIterations={run.maxIterations} />
       <RunTasksTable tasks={run.tasks} maxIterations={run.maxIterations} />
       <RunEventList events={events} streamStatus={streamStatus} />
 

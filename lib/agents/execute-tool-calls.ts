@@ -5,6 +5,7 @@ import { redactSecrets } from "../redact";
 import { capToolOutput } from "./manage-context";
 import type { RoleDefinition, WorkspaceToolName } from "./roles/role-definitions";
 import type { TerminalToolName } from "./terminal-tools";
+import { trackToolActivity } from "./tool-activity";
 import type { TurnMetadata } from "./turn-metadata";
 import type { WorkspaceToolkit } from "./workspace-toolkit";
 
@@ -26,6 +27,8 @@ export async function executeToolCalls(options: {
   commandTimeoutSec?: number;
   maxToolOutputBytes: number;
   abortSignal?: AbortSignal;
+  /** The session the calls belong to: each call is then recorded as an `agent.tool` run event. */
+  sessionId?: string;
 }): Promise<ExecutedTurn> {
   const { role, toolCalls } = options;
   const signature = toolCalls.length ? JSON.stringify(toolCalls.map((call) => [call.toolName, call.input])) : "(no tool call)";
@@ -57,10 +60,10 @@ export async function executeToolCalls(options: {
     } else if ((role.workspaceTools as string[]).includes(call.toolName)) {
       const startedAt = performance.now();
       try {
-        const result = await options.toolkit.run(call.toolName as WorkspaceToolName, call.input, {
-          workspace: options.workspace,
-          commandTimeoutSec: options.commandTimeoutSec,
-        });
+        const tool = call.toolName as WorkspaceToolName;
+        const result = await trackToolActivity({ sessionId: options.sessionId, tool, input: call.input, workspace: options.workspace }, () =>
+          options.toolkit.run(tool, call.input, { workspace: options.workspace, commandTimeoutSec: options.commandTimeoutSec }),
+        );
         result.changedFiles.forEach((file) => changedFiles.add(file));
         reply(result.output, result.isError);
       } catch (error) {

@@ -121,6 +121,7 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
         commandTimeoutSec: options.commandTimeoutSec,
         maxToolOutputBytes: options.maxToolOutputBytes ?? 12_000,
         abortSignal: options.abortSignal,
+        sessionId: session.id,
       });
       const assistantMessages = call.result.responseMessages.filter((message) => message.role === "assistant");
       messages = [...messages, ...assistantMessages, executed.closingMessage];

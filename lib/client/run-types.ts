@@ -8,6 +8,8 @@ export type {
   RunProgressDto,
   RunSummaryDto,
   TaskDto,
+  TaskIterationPointDto,
+  TaskSessionDto,
 } from "../runs/run-dto";
 
 import type { RunSummaryDto, TaskDto } from "../runs/run-dto";

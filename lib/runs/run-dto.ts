@@ -1,5 +1,5 @@
 // The JSON shapes the REST API and SSE stream send to browsers. Money is in USD as numbers.
-import type { RunStatus, TaskStatus, PullRequestState } from "../generated/prisma/enums";
+import type { AgentRole, PullRequestState, ReviewVerdict, RunStatus, SessionStatus, StopReason, TaskStatus, TestOutcome } from "../generated/prisma/enums";
 
 export type RunSummaryDto = {
   id: string;
@@ -19,11 +19,38 @@ export type RunSummaryDto = {
   pullRequests: { opened: number; merged: number };
 };
 
+/** One agent session of a task: a cell of the task's lane (iteration x role). */
+export type TaskSessionDto = {
+  id: string;
+  role: AgentRole;
+  iteration: number;
+  model: string;
+  status: SessionStatus;
+  stopReason: StopReason | null;
+  costUsd: number;
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+/** What one iteration of a task measured: a point of its convergence chart. */
+export type TaskIterationPointDto = {
+  iteration: number;
+  testOutcome: TestOutcome;
+  testsFailed: number | null;
+  reviewVerdict: ReviewVerdict | null;
+  reviewFindings: number | null;
+  /** The task's agent cost up to and including this iteration, USD. */
+  cumulativeCostUsd: number;
+};
+
 export type TaskDto = {
   key: string;
   title: string;
   status: TaskStatus;
+  /** The iteration in progress or last reached: a running iteration-1 reviewer counts as 1. */
   iteration: number;
+  sessions: TaskSessionDto[];
+  convergence: TaskIterationPointDto[];
   costUsd: number;
   branch: string | null;
   pullRequest: { number: number; url: string; state: PullRequestState } | null;

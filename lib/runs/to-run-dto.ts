@@ -1,6 +1,7 @@
 import type { Prisma } from "../generated/prisma/client";
 import { publicUrl } from "../env";
-import type { RunDetailDto, RunProgressDto, RunSummaryDto, TaskDto } from "./run-dto";
+import type { ReviewVerdict, TestOutcome } from "../generated/prisma/enums";
+import type { RunDetailDto, RunProgressDto, RunSummaryDto, TaskDto, TaskIterationPointDto } from "./run-dto";
 
 export const runSummarySelect = {
   id: true,
@@ -81,6 +82,15 @@ export const runDetailSelect = {
       costUsd: true,
       branch: true,
       pullRequest: { select: { number: true, url: true, state: true } },
+      sessions: {
+        where: { followUpId: null },
+        orderBy: { startedAt: "asc" },
+        select: { id: true, role: true, iteration: true, model: true, status: true, stopReason: true, costUsd: true, startedAt: true, finishedAt: true },
+      },
+      iterations: {
+        orderBy: { iteration: "asc" },
+        select: { iteration: true, testOutcome: true, testsFailed: true, reviewVerdict: true, reviewFindings: true, costByRole: true },
+      },
     },
   },
 } satisfies Prisma.RunSelect;
@@ -97,7 +107,20 @@ export function toRunDetailDto(run: RunDetailRow): RunDetailDto {
     summary: run.summary,
     eventsCount: run.lastEventSeq,
     tasks: run.tasks.map(
-      (task): TaskDto => ({ ...task, costUsd: task.costUsd.toNumber(), pullRequest: task.pullRequest }),
+      (task): TaskDto => ({
+        ...task,
+        // Task.iteration is written when an iteration ends; a started session is further along.
+        iteration: Math.max(task.iteration, ...task.sessions.map((session) => session.iteration)),
+        costUsd: task.costUsd.toNumber(),
+        pullRequest: task.pullRequest,
+        sessions: task.sessions.map((session) => ({
+          ...session,
+          costUsd: session.costUsd.toNumber(),
+          startedAt: session.startedAt.toISOString(),
+          finishedAt: session.finishedAt?.toISOString() ?? null,
+        })),
+        convergence: toConvergencePoints(task.iterations),
+      }),
     ),
   };
 }
@@ -105,4 +128,16 @@ export function toRunDetailDto(run: RunDetailRow): RunDetailDto {
 function readModels(value: Prisma.JsonValue): Record<string, string> {
   if (!value || typeof value !== "object" || Array.isArray(value)) return {};
   return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+/** Iteration rows as chart points, with the cost summed from each iteration's cost by role. */
+export function toConvergencePoints(
+  iterations: { iteration: number; testOutcome: TestOutcome; testsFailed: number | null; reviewVerdict: ReviewVerdict | null; reviewFindings: number | null; costByRole: Prisma.JsonValue }[],
+): TaskIterationPointDto[] {
+  let cumulativeCostUsd = 0;
+  return iterations.map(({ costByRole, ...point }) => {
+    const costs = costByRole && typeof costByRole === "object" && !Array.isArray(costByRole) ? Object.values(costByRole) : [];
+    cumulativeCostUsd += costs.reduce<number>((sum, cost) => sum + (Number(cost) || 0), 0);
+    return { ...point, cumulativeCostUsd };
+  });
 }

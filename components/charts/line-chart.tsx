@@ -1,0 +1,101 @@
+// A small multi-series line chart drawn with visx: plain SVG from React, so it renders the
+// same on the server and in the browser (no measuring, no canvas). It scales to its container
+// through the viewBox. Colours come from CSS variables, so dark mode needs no second render.
+import { AxisBottom, AxisLeft, AxisRight } from "@visx/axis";
+import { Group } from "@visx/group";
+import { scaleLinear, scalePoint } from "@visx/scale";
+import { LinePath } from "@visx/shape";
+import { cx } from "../../lib/client/cx";
+import { ChartDataTable } from "./chart-data-table";
+
+export type LineSeries = {
+  label: string;
+  /** A CSS colour, e.g. "var(--chart-1)". */
+  color: string;
+  values: (number | null)[];
+  /** Series on the right axis share its scale (e.g. money next to counts). */
+  axis?: "left" | "right";
+  format?: (value: number) => string;
+  isDashed?: boolean;
+};
+
+type LineChartProps = {
+  title: string;
+  xLabels: string[];
+  series: LineSeries[];
+  width?: number;
+  height?: number;
+  isCompact?: boolean;
+  testId?: string;
+  className?: string;
+};
+
+const AXIS_FONT = { fontSize: 11, fill: "currentColor", fontFamily: "inherit" } as const;
+
+export function LineChart({ title, xLabels, series, width = 560, height = 220, isCompact = false, testId, className }: LineChartProps) {
+  const hasRight = series.some((line) => line.axis === "right");
+  const margin = isCompact ? { top: 6, right: 6, bottom: 6, left: 6 } : { top: 12, right: hasRight ? 52 : 16, bottom: 28, left: 40 };
+  const innerWidth = width - margin.left - margin.right;
+  const innerHeight = height - margin.top - margin.bottom;
+  const x = scalePoint<string>({ domain: xLabels, range: [0, innerWidth], padding: 0.3 });
+  const maxOf = (axis: "left" | "right") =>
+    Math.max(0, ...series.filter((line) => (line.axis ?? "left") === axis).flatMap((line) => line.values.filter((value): value is number => value !== null)));
+  const left = scaleLinear<number>({ domain: [0, Math.max(1, maxOf("left"))], range: [innerHeight, 0], nice: true });
+  const right = scaleLinear<number>({ domain: [0, maxOf("right") || 1], range: [innerHeight, 0], nice: true });
+  const rightFormat = series.find((line) => line.axis === "right")?.format;
+
+  return (
+    <figure data-testid={testId} className={cx("text-slate-500", className)}>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={describeLines(title, xLabels, series)} className="h-auto w-full">
+        <Group left={margin.left} top={margin.top}>
+          {!isCompact && (
+            <>
+              <AxisLeft scale={left} numTicks={4} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "end", dx: -4, dy: 4 })} tickFormat={(value) => String(value)} />
+              <AxisBottom top={innerHeight} scale={x} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "middle" })} />
+              {hasRight && (
+                <AxisRight left={innerWidth} scale={right} numTicks={4} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "start", dx: 4, dy: 4 })} tickFormat={(value) => (rightFormat ? rightFormat(Number(value)) : String(value))} />
+              )}
+            </>
+          )}
+          {series.map((line) => {
+            const scale = line.axis === "right" ? right : left;
+            const points = line.values.map((value, index) => ({ value, label: xLabels[index] })).filter((point): point is { value: number; label: string } => point.value !== null);
+            return (
+              <g key={line.label} data-series={line.label}>
+                <LinePath
+                  data={points}
+                  x={(point) => x(point.label) ?? 0}
+                  y={(point) => scale(point.value)}
+                  style={{ stroke: line.color }}
+                  strokeWidth={isCompact ? 1.5 : 2}
+                  strokeDasharray={line.isDashed ? "4 3" : undefined}
+                  fill="none"
+                />
+                {points.map((point) => (
+                  <circle key={point.label} cx={x(point.label) ?? 0} cy={scale(point.value)} r={isCompact ? 2 : 3} style={{ fill: line.color }} />
+                ))}
+              </g>
+            );
+          })}
+        </Group>
+      </svg>
+      <figcaption className={cx("flex flex-wrap gap-x-3 gap-y-1 text-xs", isCompact && "sr-only")}>
+        {series.map((line) => (
+          <span key={line.label} className="inline-flex items-center gap-1 text-slate-600">
+            <span aria-hidden className="inline-block h-0.5 w-3" style={{ background: line.color }} />
+            {line.label}
+          </span>
+        ))}
+      </figcaption>
+      {!isCompact && <ChartDataTable title={title} columns={xLabels} rows={series.map((line) => ({ label: line.label, values: line.values.map((value) => (value === null ? "—" : line.format ? line.format(value) : String(value))) }))} />}
+    </figure>
+  );
+}
+
+function describeLines(title: string, xLabels: string[], series: LineSeries[]) {
+  const parts = series.map((line) => {
+    const values = line.values.map((value, index) => `${xLabels[index]}: ${value === null ? "none" : line.format ? line.format(value) : value}`);
+    return `${line.label} (${values.join(", ")})`;
+  });
+  return `${title}. ${parts.join("; ")}`;
+}
