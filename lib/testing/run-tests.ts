@@ -1,0 +1,117 @@
+// Runs a repository's setup and test commands in the sandbox and reads the results as
+// structured data: counts, every test's outcome, failing tests with message and file:line.
+// Setup (dependency install) gets network; tests do not.
+import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import path from "node:path";
+import { redactSecrets } from "../redact";
+import { runSandboxed } from "../sandbox/run-sandboxed";
+import { parseCargoOutput } from "./parsers/cargo-output";
+import { parseGoTestJson } from "./parsers/go-test-json";
+import { parseJestJson } from "./parsers/jest-json";
+import { parseJunitXml } from "./parsers/junit";
+import { parseSummaryLine } from "./parsers/summary-line";
+import { planTestInvocation, reportDirName } from "./plan-test-invocation";
+import type { FailingTest, ParsedTests, ReportFormat, TestCase } from "./test-results";
+
+export type TestOutcomeName = "passed" | "failed" | "not_run";
+
+export type TestRun = {
+  outcome: TestOutcomeName;
+  /** Why nothing ran ("no test command"), when outcome is not_run. */
+  notRunReason: string | null;
+  command: string | null;
+  runner: string | null;
+  format: ReportFormat | null;
+  exitCode: number | null;
+  passed: number | null;
+  failed: number | null;
+  skipped: number | null;
+  /** Failing tests, in report order (capped). */
+  failing: FailingTest[];
+  /** Every test's identity and outcome, for comparing runs (capped). */
+  tests: Pick<TestCase, "name" | "file" | "status">[];
+  outputTail: string;
+};
+
+const outputTailChars = 6_000;
+const maxFailing = 50;
+const maxTests = 5_000;
+const commandTimeoutSec = 20 * 60;
+/** Name of the failing "test" standing for a setup command that failed. */
+export const setupFailureName = "(setup command)";
+
+export async function runTests(options: { workspace: string; setupCommand: string | null; testCommand: string | null }): Promise<TestRun> {
+  const testCommand = options.testCommand?.trim() || null;
+  if (!testCommand) return notRun("The repository has no test command.");
+  const workspace = realpathSync(options.workspace);
+  const reportDir = path.join(workspace, reportDirName);
+  rmSync(reportDir, { recursive: true, force: true });
+  try {
+    const setupCommand = options.setupCommand?.trim() || null;
+    if (setupCommand) {
+      const setup = await runSandboxed({ workspace, command: setupCommand, timeoutSec: commandTimeoutSec, allowNetwork: true });
+      if (setup.exitCode !== 0) {
+        const tail = tailOf(`$ ${setupCommand}\n${setup.output}`);
+        return {
+          ...notRun(null), outcome: "failed", command: testCommand, exitCode: setup.exitCode, passed: 0, failed: 1, outputTail: tail,
+          failing: [{ name: setupFailureName, message: `\`${setupCommand}\` exited with ${setup.exitCode}${setup.isTimedOut ? " (timed out)" : ""}`, location: null }],
+          tests: [{ name: setupFailureName, status: "failed" }],
+        };
+      }
+    }
+    const invocation = planTestInvocation({ testCommand, workspace });
+    const result = await runSandboxed({ workspace, command: `mkdir -p ${reportDirName}\n${invocation.command}`, timeoutSec: commandTimeoutSec, allowNetwork: false, maxOutputBytes: 512 * 1024 });
+    const parsed = readResults({ format: invocation.format, reportFile: invocation.reportFile, output: result.output, root: workspace });
+    const failed = parsed?.failed ?? (result.exitCode === 0 ? 0 : null);
+    const outcome: TestOutcomeName = result.exitCode !== 0 || (failed ?? 0) > 0 ? "failed" : "passed";
+    const failing = (parsed?.tests ?? [])
+      .filter((test) => test.status === "failed")
+      .slice(0, maxFailing)
+      .map((test) => ({ name: test.name, message: test.message ?? "", location: test.location ?? null }));
+    return {
+      outcome,
+      notRunReason: null,
+      command: testCommand,
+      runner: invocation.runner,
+      format: parsed?.format ?? "exit-code",
+      exitCode: result.exitCode,
+      passed: parsed?.passed ?? null,
+      failed,
+      skipped: parsed?.skipped ?? null,
+      failing,
+      tests: (parsed?.tests ?? []).slice(0, maxTests).map(({ name, file, status }) => ({ name, status, ...(file ? { file } : {}) })),
+      outputTail: tailOf(`$ ${testCommand}\n${parsed?.readableOutput ?? result.output}${result.isTimedOut ? "\n(timed out)" : ""}`),
+    };
+  } finally {
+    rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
+/** The report file when the runner wrote one, else what stdout says. A broken report falls back. */
+export function readResults(input: { format: string; reportFile: string | null; output: string; root?: string }): ParsedTests | null {
+  const { reportFile, output, root } = input;
+  try {
+    if (reportFile && existsSync(reportFile)) {
+      const text = readFileSync(reportFile, "utf8");
+      if (text.trim()) return reportFile.endsWith(".json") ? parseJestJson(text, root) : parseJunitXml(text, root);
+    }
+    if (input.format === "go-json" || /^\{"Time":.*"Action":/m.test(output)) return parseGoTestJson(output);
+    const cargo = parseCargoOutput(output);
+    if (cargo) return cargo;
+  } catch {
+    // A truncated or foreign report: the summary line and the exit code still tell something.
+  }
+  return parseSummaryLine(output);
+}
+
+function notRun(reason: string | null): TestRun {
+  return {
+    outcome: "not_run", notRunReason: reason, command: null, runner: null, format: null, exitCode: null,
+    passed: null, failed: null, skipped: null, failing: [], tests: [], outputTail: "",
+  };
+}
+
+function tailOf(text: string): string {
+  const clean = redactSecrets(text);
+  return clean.length > outputTailChars ? `…${clean.slice(-outputTailChars)}` : clean;
+}
