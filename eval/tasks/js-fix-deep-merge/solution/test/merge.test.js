@@ -1,0 +1,19 @@
+import assert from "node:assert/strict";
+import test from "node:test";
+import { deepMerge } from "../src/merge.js";
+
+test("later sources win, nested objects merge", () => {
+  assert.deepEqual(deepMerge({ a: 1, nested: { x: 1, y: 2 } }, { nested: { y: 3 } }), { a: 1, nested: { x: 1, y: 3 } });
+});
+
+test("undefined does not overwrite", () => {
+  assert.deepEqual(deepMerge({ a: 1 }, { a: undefined }), { a: 1 });
+});
+
+test("does not mutate and blocks prototype pollution", () => {
+  const defaults = { a: { b: 1 } };
+  deepMerge(defaults, { a: { b: 2 } }, JSON.parse('{"__proto__": {"polluted": 1}}'));
+  assert.deepEqual(defaults, { a: { b: 1 } });
+  assert.equal({}.polluted, undefined);
+  assert.deepEqual(deepMerge({ t: [1, 2] }, { t: [3] }), { t: [3] });
+});

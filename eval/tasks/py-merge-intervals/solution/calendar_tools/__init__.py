@@ -1,0 +1,3 @@
+from calendar_tools.intervals import duration
+
+__all__ = ["duration"]
