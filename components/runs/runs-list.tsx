@@ -1,9 +1,13 @@
 "use client";
 
 import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useMemo, useState } from "react";
 import type { RunSummaryDto } from "../../lib/client/run-types";
 import { formatUsd } from "../../lib/client/format";
 import { useRuns } from "../../lib/client/use-runs";
+import { hasRunFilters, readRunFilters, toRunFilterParams, type RunFilters } from "../../lib/client/run-filters";
+import { RunFiltersBar } from "./run-filters-bar";
 import { Button, buttonClasses } from "../ui/button";
 import { Card } from "../ui/card";
 import { CostMeter } from "./cost-meter";
@@ -11,7 +15,25 @@ import { RelativeTime } from "./relative-time";
 import { RunStatusBadge } from "./run-status-badge";
 
 export function RunsList() {
-  const runsQuery = useRuns();
+  const searchParams = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters = useMemo(() => readRunFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
+  const setFilters = useCallback(
+    (next: RunFilters) => {
+      const query = toRunFilterParams(next).toString();
+      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    },
+    [router, pathname],
+  );
+  // Bumped to reset the bar's typed text when the filters are cleared from outside it.
+  const [filtersBarKey, setFiltersBarKey] = useState(0);
+  const clearFilters = () => {
+    setFilters({ status: null, repo: "", q: "" });
+    setFiltersBarKey((key) => key + 1);
+  };
+  const runsQuery = useRuns(filters);
+  const isFiltered = hasRunFilters(filters);
   const runs = runsQuery.data?.pages.flatMap((page) => page.runs) ?? [];
 
   return (
@@ -28,6 +50,8 @@ export function RunsList() {
 
       {runs.length > 0 && <RunsTotals runs={runs} />}
 
+      <RunFiltersBar key={filtersBarKey} filters={filters} onChange={setFilters} />
+
       <Card className="overflow-hidden">
         {runsQuery.isPending ? (
           <p role="status" className="px-4 py-10 text-center text-sm text-slate-500">
@@ -40,6 +64,13 @@ export function RunsList() {
               Retry
             </Button>
           </div>
+        ) : runs.length === 0 && isFiltered ? (
+          <div data-testid="runs-no-match" className="px-4 py-12 text-center">
+            <p className="text-sm font-medium text-slate-900">No runs match these filters</p>
+            <Button variant="secondary" size="sm" className="mt-3" onClick={clearFilters}>
+              Clear filters
+            </Button>
+          </div>
         ) : runs.length === 0 ? (
           <div data-testid="runs-empty" className="px-4 py-12 text-center">
             <p className="text-sm font-medium text-slate-900">No runs yet</p>
@@ -50,7 +81,7 @@ export function RunsList() {
           </div>
         ) : (
           <div className="overflow-x-auto">
-            <table data-testid="runs-table" className="w-full text-left text-sm">
+            <table data-testid="runs-table" aria-busy={runsQuery.isPlaceholderData || undefined} className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
                 <tr>
                   <th scope="col" className="w-40 px-4 py-2">Status</th>

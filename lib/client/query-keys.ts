@@ -3,7 +3,7 @@
 export const runKeys = {
   all: ["runs"] as const,
   lists: () => [...runKeys.all, "list"] as const,
-  list: (options: { limit: number }) => [...runKeys.lists(), options] as const,
+  list: (options: { limit: number; status?: string; repo?: string; q?: string }) => [...runKeys.lists(), options] as const,
   details: () => [...runKeys.all, "detail"] as const,
   detail: (id: string) => [...runKeys.details(), id] as const,
 };
@@ -11,4 +11,10 @@ export const runKeys = {
 /** One entry: GET /api/model-prices answers prices and role models together. */
 export const modelPriceKeys = {
   all: ["model-prices"] as const,
+};
+
+/** Repository profiles, listed and by "owner/name". */
+export const repositoryKeys = {
+  all: ["repositories"] as const,
+  list: () => [...repositoryKeys.all, "list"] as const,
 };
