@@ -11,6 +11,7 @@ export function AppNav() {
   const pathname = usePathname();
   const isRunsActive = pathname === "/" || (pathname.startsWith("/runs/") && pathname !== "/runs/new");
   const isSettingsActive = pathname === "/settings";
+  const isRepositoriesActive = pathname === "/repositories";
   const isInsightsActive = pathname === "/insights";
   return (
     <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/90 backdrop-blur">
@@ -25,6 +26,14 @@ export function AppNav() {
           className={cx("rounded px-2 py-1 text-sm", isRunsActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-600 hover:text-slate-900")}
         >
           Runs
+        </Link>
+        <Link
+          href="/repositories"
+          data-testid="nav-repositories"
+          aria-current={isRepositoriesActive ? "page" : undefined}
+          className={cx("rounded px-2 py-1 text-sm", isRepositoriesActive ? "bg-slate-100 font-medium text-slate-900" : "text-slate-600 hover:text-slate-900")}
+        >
+          Repositories
         </Link>
         <Link
           href="/insights"

@@ -8,11 +8,13 @@ import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { ApiError } from "../../lib/client/api-fetch";
 import { useCreateRun, type CreateRunInput } from "../../lib/client/use-create-run";
+import { commandField } from "../../lib/repositories/repository-profile-schema";
 import { Button, buttonClasses } from "../ui/button";
 import { Card } from "../ui/card";
 import { FieldError, FieldHint, Input, Label } from "../ui/input";
 import { useToast } from "../ui/toast";
 import { SpecEditor } from "./spec-editor";
+import { emptyCommandOverrides, RunCommandOverrides, toCommandOverrides, type CommandOverrideValues } from "./run-command-overrides";
 
 const REPO_PATTERN = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
 
@@ -33,11 +35,13 @@ const newRunSchema = z.object({
     .int("Use a whole number of iterations.")
     .min(1, "Allow at least 1 iteration.")
     .max(20, "The iteration limit is at most 20."),
+  setupCommand: commandField.optional(),
+  testCommand: commandField.optional(),
 });
 
 type FieldName = keyof CreateRunInput;
 type FieldErrors = Partial<Record<FieldName, string>>;
-const FIELD_NAMES: readonly FieldName[] = ["repo", "title", "spec", "budgetUsd", "maxIterations"];
+const FIELD_NAMES: readonly FieldName[] = ["repo", "title", "spec", "budgetUsd", "maxIterations", "setupCommand", "testCommand"];
 
 type FormValues = { repo: string; title: string; spec: string; budgetUsd: string; maxIterations: string };
 
@@ -47,6 +51,8 @@ export function NewRunForm() {
   const createRun = useCreateRun();
   const [values, setValues] = useState<FormValues>({ repo: "", title: "", spec: "", budgetUsd: "5.00", maxIterations: "3" });
   const [errors, setErrors] = useState<FieldErrors>({});
+  const [commands, setCommands] = useState<CommandOverrideValues>(emptyCommandOverrides);
+  const [isAdvancedOpen, setIsAdvancedOpen] = useState(false);
 
   const setValue = (field: keyof FormValues, value: string) => {
     setValues((current) => ({ ...current, [field]: value }));
@@ -60,6 +66,7 @@ export function NewRunForm() {
       ...values,
       budgetUsd: parseNumber(values.budgetUsd),
       maxIterations: parseNumber(values.maxIterations),
+      ...toCommandOverrides(commands),
     });
     if (!parsed.success) {
       const clientErrors: FieldErrors = {};
@@ -79,6 +86,8 @@ export function NewRunForm() {
 
   const showFieldErrors = (fieldErrors: FieldErrors) => {
     setErrors(fieldErrors);
+    // A command error is inside the Advanced disclosure: open it, so the error can be seen.
+    if (fieldErrors.setupCommand || fieldErrors.testCommand) setIsAdvancedOpen(true);
     const firstInvalid = FIELD_NAMES.find((field) => fieldErrors[field]);
     if (firstInvalid) document.getElementById(`new-run-${firstInvalid}`)?.focus();
   };
@@ -220,6 +229,16 @@ export function NewRunForm() {
             )}
           </div>
         </div>
+        <RunCommandOverrides
+          values={commands}
+          errors={{ setupCommand: errors.setupCommand, testCommand: errors.testCommand }}
+          isOpen={isAdvancedOpen}
+          onToggle={setIsAdvancedOpen}
+          onChange={(name, value) => {
+            setCommands((current) => ({ ...current, [name]: value }));
+            if (errors[name]) setErrors((current) => ({ ...current, [name]: undefined }));
+          }}
+        />
       </Card>
 
       <div className="flex items-center justify-end gap-2">

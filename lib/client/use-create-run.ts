@@ -12,6 +12,9 @@ export type CreateRunInput = {
   spec: string;
   budgetUsd: number;
   maxIterations: number;
+  /** This run's own commands; left out uses the repository profile, "" runs no such step. */
+  setupCommand?: string;
+  testCommand?: string;
 };
 
 export function useCreateRun() {
