@@ -1,14 +1,37 @@
-// Helpers for route handlers: bounded JSON bodies and one wrapper that maps errors.
+// Helpers for route handlers: request bodies read as bounded streams (a body over the cap is
+// refused with 413 before it is buffered), and one wrapper that maps errors to responses.
 import { AppError, errorResponse } from "./errors";
 
 export const maxJsonBodyBytes = 256 * 1024;
 
-/** Reads a JSON body, refusing oversize (413) and malformed (400) input before parsing further. */
+/**
+ * Reads the body as UTF-8 text, at most `limitBytes`. A declared Content-Length over the cap
+ * is refused before a byte is read; a chunked body is refused as soon as it passes the cap,
+ * and the rest is never read into memory.
+ */
+export async function readBodyText(request: Request, limitBytes: number): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limitBytes) throw tooLarge(limitBytes);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limitBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads a JSON body through `readBodyText`: oversize is a 413, malformed JSON a 400. */
 export async function readJsonBody(request: Request, limitBytes = maxJsonBodyBytes): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limitBytes) throw tooLarge(limitBytes);
-  const text = await request.text();
-  if (Buffer.byteLength(text, "utf8") > limitBytes) throw tooLarge(limitBytes);
+  const text = await readBodyText(request, limitBytes);
   try {
     return JSON.parse(text);
   } catch {
@@ -17,7 +40,8 @@ export async function readJsonBody(request: Request, limitBytes = maxJsonBodyByt
 }
 
 function tooLarge(limitBytes: number): AppError {
-  return new AppError("payload_too_large", `Request body is larger than ${Math.round(limitBytes / 1024)} KB`);
+  const size = limitBytes >= 1024 * 1024 ? `${Math.round(limitBytes / (1024 * 1024))} MB` : `${Math.round(limitBytes / 1024)} KB`;
+  return new AppError("payload_too_large", `Request body is larger than ${size}`);
 }
 
 /** Runs a route body and turns any thrown error into the standard JSON error response. */
@@ -25,6 +49,10 @@ export async function handleRoute(work: () => Promise<Response>): Promise<Respon
   try {
     return await work();
   } catch (error) {
-    return errorResponse(error);
+    const response = errorResponse(error);
+    // A refused upload may still be arriving: closing the connection stops it, instead of
+    // the server reading (and discarding) the rest of it.
+    if (response.status === 413) response.headers.set("connection", "close");
+    return response;
   }
 }

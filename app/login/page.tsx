@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { LoginForm } from "../../components/auth/login-form";
+import { toSafeNextPath } from "../../lib/auth/safe-next-path";
 
 export const metadata: Metadata = { title: "Log in" };
 
@@ -16,7 +17,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <h1 className="mt-1 text-sm text-slate-500">Log in to watch runs and their cost live.</h1>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-          <LoginForm next={typeof next === "string" ? next : null} />
+          <LoginForm next={toSafeNextPath(typeof next === "string" ? next : null)} />
         </div>
       </div>
     </main>

@@ -1,9 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { ApiError } from "../../lib/client/api-fetch";
-import { resolveNextPath, useLogin } from "../../lib/client/use-session";
+import { useEffect, useState, type FormEvent } from "react";
+import { toSafeNextPath } from "../../lib/auth/safe-next-path";
+import { ApiError, apiFetch } from "../../lib/client/api-fetch";
+import { useLogin } from "../../lib/client/use-session";
 import { Button } from "../ui/button";
 import { FieldError, FieldHint, Input, Label } from "../ui/input";
 
@@ -12,6 +13,19 @@ export function LoginForm({ next }: { next: string | null }) {
   const login = useLogin();
   const [token, setToken] = useState("");
   const [errorMessage, setErrorMessage] = useState<string>();
+  const nextPath = toSafeNextPath(next);
+
+  // The session cookie is SameSite=Strict, so arriving from a link on another site (Slack,
+  // GitHub) looks logged out to the server. This same-origin request carries the cookie.
+  useEffect(() => {
+    let isCurrent = true;
+    apiFetch("/api/auth/session")
+      .then(() => isCurrent && router.replace(nextPath))
+      .catch(() => undefined);
+    return () => {
+      isCurrent = false;
+    };
+  }, [router, nextPath]);
 
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -22,7 +36,7 @@ export function LoginForm({ next }: { next: string | null }) {
     setErrorMessage(undefined);
     login.mutate(token.trim(), {
       onSuccess: () => {
-        router.replace(resolveNextPath(next));
+        router.replace(nextPath);
         router.refresh();
       },
       onError: (error) => {

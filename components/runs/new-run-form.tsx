@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { z } from "zod";
 import { ApiError } from "../../lib/client/api-fetch";
+import { repositoryFullName } from "../../lib/github/repository-name";
 import { useCreateRun, type CreateRunInput } from "../../lib/client/use-create-run";
 import { commandField } from "../../lib/repositories/repository-profile-schema";
 import { Button, buttonClasses } from "../ui/button";
@@ -16,11 +17,10 @@ import { useToast } from "../ui/toast";
 import { SpecEditor } from "./spec-editor";
 import { emptyCommandOverrides, RunCommandOverrides, toCommandOverrides, type CommandOverrideValues } from "./run-command-overrides";
 
-const REPO_PATTERN = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-
 /** Client-side copy of the API's limits (the lead's server schema is the source of truth). */
 const newRunSchema = z.object({
-  repo: z.string().trim().regex(REPO_PATTERN, "Use the form owner/name, e.g. acme/webshop."),
+  // The API's own schema, so the form and the server agree on GitHub's naming rules.
+  repo: repositoryFullName,
   title: z.string().trim().min(1, "Give the run a title.").max(200, "Keep the title to 200 characters or fewer."),
   spec: z
     .string()

@@ -1,11 +1,15 @@
-// API auth: a bearer FACTORY_API_TOKEN, or the UI's session cookie. The cookie holds an
-// expiry and an HMAC keyed by the token, so rotating the token logs every browser out.
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { getEnv } from "../env";
+// API auth: a bearer FACTORY_API_TOKEN, or the UI's session cookie. The cookie carries a random
+// secret; the database keeps only an HMAC of it (keyed by the API token) as the AuthSession id,
+// so a leaked table gives no usable cookie, logout revokes the row, and rotating the token logs
+// every browser out. Cookie-authenticated mutations must also pass the same-origin checks.
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { db } from "../db";
+import { getEnv, publicUrl } from "../env";
 import { AppError } from "../errors";
+import { assertJsonContentType, assertSameOriginRequest, isMutation } from "./same-origin";
+import { isWellFormedSessionSecret, readSessionCookie, sessionMaxAgeSec } from "./session-cookie";
 
-export const sessionCookieName = "factory_session";
-export const sessionMaxAgeSec = 7 * 24 * 3600;
+export type AuthMethod = "token" | "session";
 
 function apiTokenOrThrow(): string {
   const token = getEnv().FACTORY_API_TOKEN;
@@ -21,43 +25,57 @@ function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(hash(a), hash(b));
 }
 
-function sign(payload: string, token: string): string {
-  return createHmac("sha256", token).update(`session:${payload}`).digest("base64url");
+function sessionIdOf(secret: string): string {
+  return createHmac("sha256", apiTokenOrThrow()).update(`session:${secret}`).digest("hex");
 }
 
 export function isValidApiToken(candidate: string): boolean {
   return safeEqual(candidate, apiTokenOrThrow());
 }
 
-export function createSessionCookieValue(now = Date.now()): string {
-  const expiresAt = String(Math.floor(now / 1000) + sessionMaxAgeSec);
-  return `${expiresAt}.${sign(expiresAt, apiTokenOrThrow())}`;
+export function isSecureCookieNeeded(): boolean {
+  return publicUrl().startsWith("https://");
 }
 
-export function isValidSessionCookie(value: string | undefined, now = Date.now()): boolean {
-  if (!value) return false;
-  const [expiresAt, signature] = value.split(".");
-  if (!expiresAt || !signature || !/^\d+$/.test(expiresAt)) return false;
-  if (Number(expiresAt) * 1000 < now) return false;
-  return safeEqual(signature, sign(expiresAt, apiTokenOrThrow()));
+/** Starts a session; the returned secret goes into the cookie and nowhere else. */
+export async function createSession(now = new Date()): Promise<{ secret: string; expiresAt: Date }> {
+  const secret = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(now.getTime() + sessionMaxAgeSec * 1000);
+  await db.authSession.create({ data: { id: sessionIdOf(secret), expiresAt } });
+  return { secret, expiresAt };
 }
 
-function readCookie(header: string | null, name: string): string | undefined {
-  for (const part of header?.split(";") ?? []) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
-  }
-  return undefined;
+/** True while the session exists, is not revoked and has not expired. */
+export async function isActiveSession(secret: string | undefined, now = new Date()): Promise<boolean> {
+  if (!isWellFormedSessionSecret(secret)) return false;
+  const row = await db.authSession.findUnique({ where: { id: sessionIdOf(secret) }, select: { expiresAt: true, revokedAt: true } });
+  return Boolean(row && !row.revokedAt && row.expiresAt > now);
 }
 
-/** Throws 401 unless the request carries the API token or a valid session cookie. */
-export function requireAuth(request: Request): void {
+/** Logout: the cookie stops working at once, on every app instance. */
+export async function revokeSession(secret: string | undefined): Promise<void> {
+  if (!isWellFormedSessionSecret(secret)) return;
+  await db.authSession.updateMany({ where: { id: sessionIdOf(secret), revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
+/**
+ * Throws 401 unless the request carries the API token or an active session cookie. With the
+ * cookie, a mutation (anything but GET/HEAD/OPTIONS) must also come from this site's own
+ * pages (403) as JSON (415): the CSRF defence, in this one place every route goes through.
+ */
+export async function authenticateRequest(request: Request): Promise<AuthMethod> {
   const authorization = request.headers.get("authorization");
   if (authorization) {
     const match = authorization.match(/^Bearer\s+(.+)$/i);
-    if (match && isValidApiToken(match[1].trim())) return;
+    if (match && isValidApiToken(match[1].trim())) return "token";
     throw new AppError("unauthorized", "Invalid API token. Send `Authorization: Bearer <FACTORY_API_TOKEN>`.");
   }
-  if (isValidSessionCookie(readCookie(request.headers.get("cookie"), sessionCookieName))) return;
-  throw new AppError("unauthorized", "Not logged in. Send `Authorization: Bearer <FACTORY_API_TOKEN>` or log in at /login.");
+  if (!(await isActiveSession(readSessionCookie(request.headers.get("cookie"))))) {
+    throw new AppError("unauthorized", "Not logged in. Send `Authorization: Bearer <FACTORY_API_TOKEN>` or log in at /login.");
+  }
+  if (isMutation(request.method)) {
+    assertSameOriginRequest(request);
+    assertJsonContentType(request);
+  }
+  return "session";
 }

@@ -36,7 +36,9 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
       credentials: "same-origin",
       headers: {
         Accept: "application/json",
-        ...(json !== undefined ? { "Content-Type": "application/json" } : {}),
+        // Every mutation is JSON, even without a body: the server refuses cookie-authenticated
+        // mutations of any other type (the CSRF defence in lib/auth/same-origin.ts).
+        ...(json !== undefined || isMutationMethod(init.method) ? { "Content-Type": "application/json" } : {}),
         ...headers,
       },
       body: json !== undefined ? JSON.stringify(json) : undefined,
@@ -55,6 +57,10 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
     message: error?.message ?? defaultMessage(response.status),
     details: (error?.details as Record<string, unknown> | undefined) ?? {},
   });
+}
+
+function isMutationMethod(method: string | undefined): boolean {
+  return !["GET", "HEAD", "OPTIONS"].includes((method ?? "GET").toUpperCase());
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -15,15 +15,8 @@ export function useLogin() {
 export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiFetch<unknown>("/api/auth/logout", { method: "POST" }),
+    mutationFn: () => apiFetch<unknown>("/api/auth/logout", { method: "POST", json: {} }),
     meta: { isAuthRedirectDisabled: true },
     onSettled: () => queryClient.clear(),
   });
-}
-
-/** Where to go after login: the `next` path when it stays on this site, else the runs list. */
-export function resolveNextPath(next: string | null) {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  if (next.startsWith("/login")) return "/";
-  return next;
 }

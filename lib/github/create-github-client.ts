@@ -1,5 +1,12 @@
 // Builds the Octokit the factory uses: throttling (primary and secondary rate limits) and
 // retry (5xx) plugins with bounded waits, and a logger that never prints a secret.
+//
+// Writes follow GitHub's secondary-rate-limit guidance per credential (a token, or an App
+// installation's token), not per process: one mutating request at a time, at least ~1 s after
+// the previous one ends, and no write while GitHub has said to wait (retry-after, or an
+// exhausted x-ratelimit-remaining until x-ratelimit-reset). Different credentials never wait
+// for each other. Reads are not paced.
+import { createHash } from "node:crypto";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
@@ -21,9 +28,14 @@ export type CreateGitHubClientOptions = {
   maxRateLimitWaitSec?: number;
   /** Multiplies every wait; tests pass a small factor so a 2 s reset takes milliseconds. */
   waitScale?: number;
-  /** GitHub asks integrators to space writes ~1 s apart (3 s for ones that notify people); tests turn the pacing off. */
+  /** Pacing of mutating requests per credential (default on); tests of other things turn it off. */
   isWritePacingEnabled?: boolean;
+  /** The gap after one write ends before the next starts, per credential (default 1000 ms). */
+  writeGapMs?: number;
 };
+
+/** GitHub: "If you are making a large number of POST, PATCH, PUT, or DELETE requests for a single user or client ID, wait at least one second between each request." */
+export const defaultWriteGapMs = 1000;
 
 export function createGitHubClient(options: CreateGitHubClientOptions): GitHubClient {
   const maxRetries = options.maxRetries ?? 3;
@@ -52,10 +64,26 @@ export function createGitHubClient(options: CreateGitHubClientOptions): GitHubCl
       onSecondaryRateLimit: onLimit("secondary rate limit"),
       retryAfterBaseValue: 1000 * scale,
       fallbackSecondaryRateRetryAfter: 60,
-      ...(options.isWritePacingEnabled === false ? { write: unpacedGroup as never, notifications: unpacedGroup as never } : {}),
+      // The plugin's own write queues are one per process for every client; the lanes below
+      // replace them with one per credential.
+      write: unpacedGroup as never,
+      notifications: unpacedGroup as never,
+      id: "token" in options.auth ? fingerprint(options.auth.token) : "github-app",
     },
     retry: { retries: maxRetries, retryAfterBaseValue: 1000 * scale },
   });
+
+  if (options.isWritePacingEnabled !== false) {
+    const gapMs = options.writeGapMs ?? defaultWriteGapMs;
+    const { auth } = options;
+    // Registered before the auth hook below, so it runs inside it (hooks registered later wrap
+    // earlier ones) and around the throttling and retry plugins: a write's retries keep its lane.
+    client.hook.wrap("request", async (request, requestOptions) => {
+      if (!isMutating(requestOptions.method, requestOptions.url)) return request(requestOptions);
+      const credential = fingerprint("token" in auth ? auth.token : await auth.getToken());
+      return inWriteLane(credential, { gapMs, maxWaitMs: maxWaitSec * 1000 * scale, scale }, async () => await request(requestOptions));
+    });
+  }
 
   if ("getToken" in options.auth) {
     const { getToken } = options.auth;
@@ -67,7 +95,62 @@ export function createGitHubClient(options: CreateGitHubClientOptions): GitHubCl
   return client;
 }
 
-/** Stands in for the throttling plugin's Bottleneck group when pacing is off. */
+type WriteLane = { tail: Promise<void>; nextWriteAt: number };
+
+/** One lane per credential fingerprint, shared by every client in the process using it. */
+const writeLanes = new Map<string, WriteLane>();
+
+async function inWriteLane<T>(credential: string, timing: { gapMs: number; maxWaitMs: number; scale: number }, run: () => Promise<T>): Promise<T> {
+  let lane = writeLanes.get(credential);
+  if (!lane) {
+    lane = { tail: Promise.resolve(), nextWriteAt: 0 };
+    writeLanes.set(credential, lane);
+  }
+  const current = lane;
+  const result = current.tail.then(async () => {
+    const waitMs = current.nextWriteAt - Date.now();
+    if (waitMs > 0) await sleep(waitMs);
+    let headers: Record<string, unknown> | undefined;
+    try {
+      const response = (await run()) as { headers?: Record<string, unknown> };
+      headers = response?.headers;
+      return response as T;
+    } catch (error) {
+      headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers;
+      throw error;
+    } finally {
+      const now = Date.now();
+      current.nextWriteAt = Math.max(current.nextWriteAt, now + timing.gapMs, now + Math.min(timing.maxWaitMs, waitAskedFor(headers, now, timing.scale)));
+    }
+  });
+  current.tail = result.then(() => undefined, () => undefined);
+  return result;
+}
+
+/** How long GitHub asked this credential to hold off, from a response's headers (ms). */
+function waitAskedFor(headers: Record<string, unknown> | undefined, now: number, scale: number): number {
+  if (!headers) return 0;
+  const retryAfterSec = Number(headers["retry-after"]);
+  if (Number.isFinite(retryAfterSec) && retryAfterSec > 0) return retryAfterSec * 1000 * scale;
+  const resetSec = Number(headers["x-ratelimit-reset"]);
+  if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(resetSec)) return Math.max(0, resetSec * 1000 - now) * scale;
+  return 0;
+}
+
+function isMutating(method: string, url: string): boolean {
+  // GraphQL goes through POST either way; the factory only sends mutations there.
+  return !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase()) || url.startsWith("/graphql");
+}
+
+function fingerprint(token: string): string {
+  return createHash("sha256").update(token).digest("hex").slice(0, 16);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Stands in for the throttling plugin's process-wide Bottleneck groups (replaced by the lanes). */
 const unpacedGroup = {
   key: () => ({ schedule: <T>(_options: unknown, job: () => Promise<T>) => job() }),
 };

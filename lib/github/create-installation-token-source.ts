@@ -6,6 +6,8 @@ import { toGitHubError } from "./to-github-error";
 
 export type InstallationTokenSource = {
   getToken(owner: string, repo: string): Promise<string>;
+  /** The App's slug; its comments and reviews are authored by "<slug>[bot]". */
+  getAppSlug(): Promise<string>;
 };
 
 export type CreateInstallationTokenSourceOptions = {
@@ -52,7 +54,19 @@ export function createInstallationTokenSource(options: CreateInstallationTokenSo
     return { token: result.token, expiresAt: Date.parse(result.expiresAt) };
   }
 
+  let appSlug: Promise<string> | undefined;
+
   return {
+    getAppSlug() {
+      appSlug ??= (async () => {
+        const { token: jwt } = await appAuth({ type: "app" });
+        const { data } = await appClient.request("GET /app", { headers: { authorization: `bearer ${jwt}` } });
+        if (!data?.slug) throw new Error("GET /app returned no slug");
+        return data.slug;
+      })();
+      appSlug.catch(() => (appSlug = undefined));
+      return appSlug;
+    },
     async getToken(owner, repo) {
       try {
         const installationId = await installationIdFor(owner, repo);

@@ -38,7 +38,9 @@ describe("names and markers", () => {
   it("hidden markers are HTML comments the factory can find again", () => {
     const marker = hiddenMarker("review", "run 1/t1");
     expect(marker).toBe("<!-- dark-factory:review:run_1_t1 -->");
-    expect(isFactoryAuthored(`LGTM\n${marker}`)).toBe(true);
-    expect(isFactoryAuthored("LGTM")).toBe(false);
+    expect(isFactoryAuthored({ body: `LGTM\n${marker}`, user: { login: "Factory-Bot" } }, "factory-bot")).toBe(true);
+    expect(isFactoryAuthored({ body: "LGTM", user: { login: "factory-bot" } }, "factory-bot")).toBe(false);
+    // Anyone can paste the marker: it counts only on the factory's own comments.
+    expect(isFactoryAuthored({ body: `LGTM\n${marker}`, user: { login: "stranger" } }, "factory-bot")).toBe(false);
   });
 });

@@ -27,12 +27,16 @@ export async function getGitHubClient(ref: RepoRef): Promise<GitHubClient> {
 
 /** The token git should use for this repository (via a per-command header, never a URL). */
 export async function resolveGitHubToken(ref: Pick<RepoRef, "owner" | "repo">): Promise<string> {
+  const source = getAppTokenSource();
+  return source ? source.getToken(ref.owner, ref.repo) : requireToken();
+}
+
+/** The GitHub App's token source when the factory runs as an App, else null (a PAT). */
+export function getAppTokenSource(): InstallationTokenSource | null {
   const env = getEnv();
-  if (env.GITHUB_APP_ID && env.GITHUB_APP_PRIVATE_KEY) {
-    tokenSource ??= createInstallationTokenSource({ appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY, baseUrl: env.GITHUB_API_URL });
-    return tokenSource.getToken(ref.owner, ref.repo);
-  }
-  return requireToken();
+  if (!env.GITHUB_APP_ID || !env.GITHUB_APP_PRIVATE_KEY) return null;
+  tokenSource ??= createInstallationTokenSource({ appId: env.GITHUB_APP_ID, privateKey: env.GITHUB_APP_PRIVATE_KEY, baseUrl: env.GITHUB_API_URL });
+  return tokenSource;
 }
 
 /** Tests change GITHUB_* between cases; this drops cached clients and tokens. */

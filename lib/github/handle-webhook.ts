@@ -1,5 +1,6 @@
-// POST /api/github/webhook: verify the signature, de-duplicate on the delivery id, turn
-// the delivery into typed Inngest events, answer fast. Heavy work happens in workflows.
+// POST /api/github/webhook: verify the signature, de-duplicate on the delivery id and on what
+// the signed body is about (a replayed body under a new delivery id does nothing), turn the
+// delivery into typed Inngest events, answer fast. Heavy work happens in workflows.
 import { Webhooks } from "@octokit/webhooks";
 import { db } from "../db";
 import { getEnv } from "../env";
@@ -10,8 +11,11 @@ import { recordPullRequestClosed } from "./record-pull-request-closed";
 import { translateWebhook, type WebhookEvent } from "./translate-webhook";
 import { envelopeSchema } from "./webhook-payloads";
 
-/** GitHub caps webhook payloads at 25 MB. */
-const maxPayloadBytes = 25 * 1024 * 1024;
+/**
+ * GitHub caps payloads at 25 MB, but the events the factory handles are far smaller (a PR body
+ * is at most 65 536 characters), so anything over 2 MB is refused unread with 413.
+ */
+export const maxWebhookBodyBytes = 2 * 1024 * 1024;
 
 export type SendEvents = (events: WebhookEvent[]) => Promise<unknown>;
 
@@ -24,13 +28,20 @@ export type HandleWebhookInput = {
 
 export type WebhookResult = { status: number; body: { status: "accepted" | "ignored" | "duplicate"; reason?: string; events?: string[] } };
 
-export async function handleWebhook(input: HandleWebhookInput): Promise<WebhookResult> {
+/** What can be checked before the body is read: a configured secret and a signature header. */
+export function assertWebhookSignable(headers: Headers): { secret: string; signature: string } {
   const secret = getEnv().GITHUB_WEBHOOK_SECRET;
   if (!secret) throw new AppError("unavailable", "GITHUB_WEBHOOK_SECRET is not set, so webhook deliveries cannot be verified. Set it to the secret configured on the GitHub webhook.");
-  const signature = input.headers.get("x-hub-signature-256");
+  const signature = headers.get("x-hub-signature-256");
   if (!signature) throw new AppError("unauthorized", "Missing X-Hub-Signature-256 header");
+  if (!/^sha256=[0-9a-f]{64}$/i.test(signature.trim())) throw new AppError("unauthorized", "Invalid X-Hub-Signature-256 signature");
+  return { secret, signature: signature.trim() };
+}
+
+export async function handleWebhook(input: HandleWebhookInput): Promise<WebhookResult> {
+  const { secret, signature } = assertWebhookSignable(input.headers);
+  if (Buffer.byteLength(input.rawBody) > maxWebhookBodyBytes) throw new AppError("payload_too_large", "Webhook payload exceeds 2 MB");
   if (!(await isSignatureValid(secret, input.rawBody, signature))) throw new AppError("unauthorized", "Invalid X-Hub-Signature-256 signature");
-  if (Buffer.byteLength(input.rawBody) > maxPayloadBytes) throw new AppError("payload_too_large", "Webhook payload exceeds 25 MB");
 
   const event = input.headers.get("x-github-event");
   const deliveryId = input.headers.get("x-github-delivery");
@@ -51,6 +62,11 @@ export async function handleWebhook(input: HandleWebhookInput): Promise<WebhookR
     await recordDelivery(deliveryId, event, action, `ignored:${decision.reason}`);
     return { status: 202, body: { status: "ignored", reason: decision.reason } };
   }
+  if (decision.subjectKey && (await db.webhookDelivery.findUnique({ where: { subjectKey: decision.subjectKey }, select: { id: true } }))) {
+    // The same signed body under a new delivery id: GitHub never does that, a replay does.
+    await recordDelivery(deliveryId, event, action, `ignored:replay of ${decision.subjectKey}`);
+    return { status: 200, body: { status: "duplicate" } };
+  }
   // Cheap and idempotent, so it happens here; it survives a failed send and a redelivery.
   if (decision.closure) await recordPullRequestClosed(decision.closure);
   if (decision.humanReview) await recordHumanReview(decision.humanReview);
@@ -62,7 +78,7 @@ export async function handleWebhook(input: HandleWebhookInput): Promise<WebhookR
     console.error(`[github] could not send webhook events to Inngest: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);
     throw new AppError("unavailable", "Could not queue the webhook's work; retry the delivery");
   }
-  await recordDelivery(deliveryId, event, action, "accepted");
+  await recordDelivery(deliveryId, event, action, "accepted", decision.subjectKey);
   return { status: 202, body: { status: "accepted", events: decision.events.map((e) => e.name) } };
 }
 
@@ -74,9 +90,10 @@ async function isSignatureValid(secret: string, rawBody: string, signature: stri
   }
 }
 
-async function recordDelivery(id: string, event: string, action: string | null, outcome: string): Promise<void> {
-  // A concurrent delivery of the same id may have recorded it first; that is fine.
-  await db.webhookDelivery.createMany({ data: [{ id, event, action, outcome: outcome.slice(0, 500) }], skipDuplicates: true });
+async function recordDelivery(id: string, event: string, action: string | null, outcome: string, subjectKey?: string): Promise<void> {
+  // A concurrent delivery of the same id (or subject) may have recorded it first; that is fine:
+  // its events carry the same id, which the engine de-duplicates.
+  await db.webhookDelivery.createMany({ data: [{ id, event, action, outcome: outcome.slice(0, 500), subjectKey }], skipDuplicates: true });
 }
 
 async function sendWithInngest(events: WebhookEvent[]): Promise<unknown> {

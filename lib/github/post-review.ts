@@ -1,10 +1,13 @@
 // Posts the reviewer's verdict as a real GitHub review with inline comments. Comments on
 // lines outside the diff (GitHub would reject the whole review) go into the body instead.
-// A hidden marker per review key makes a re-run return the review already posted.
+// A hidden marker per review key (on a review the factory wrote) makes a re-run return the
+// review already posted. GitHub refuses APPROVE and REQUEST_CHANGES on your own PR with a 422,
+// so the event is chosen up front from the PR's author: no request is wasted on a refusal.
 import { getGitHubClient, type RepoRef } from "./get-github-client";
 import { findCommentableLines } from "./find-commentable-lines";
-import { hasHiddenMarker, hiddenMarker } from "./hidden-marker";
-import { hasGitHubStatus, toGitHubError } from "./to-github-error";
+import { getFactoryLogin, isSameLogin } from "./factory-identity";
+import { hiddenMarker, isOwnMarked } from "./hidden-marker";
+import { toGitHubError } from "./to-github-error";
 
 export type ReviewComment = { path: string; line: number; body: string };
 
@@ -35,7 +38,8 @@ export async function postReview(input: PostReviewInput): Promise<PostedReview> 
   const pr = { owner, repo, pull_number: number };
   const marker = hiddenMarker("review", input.key);
   try {
-    const existing = (await client.paginate(client.rest.pulls.listReviews, { ...pr, per_page: 100 })).find((r) => hasHiddenMarker(r.body, marker));
+    const factoryLogin = await getFactoryLogin(input);
+    const existing = (await client.paginate(client.rest.pulls.listReviews, { ...pr, per_page: 100 })).find((r) => isOwnMarked(r, marker, factoryLogin));
     const files = await client.paginate(client.rest.pulls.listFiles, { ...pr, per_page: 100 });
     const commentable = findCommentableLines(files);
     const inlineComments = input.comments.filter((c) => commentable.get(c.path)?.has(c.line));
@@ -43,26 +47,19 @@ export async function postReview(input: PostReviewInput): Promise<PostedReview> 
     if (existing) {
       return { id: existing.id, url: existing.html_url, state: existing.state, inlineComments, bodyComments, isCreated: false };
     }
-    const event = input.verdict === "approve" ? "APPROVE" : "REQUEST_CHANGES";
-    const create = (reviewEvent: "APPROVE" | "REQUEST_CHANGES" | "COMMENT") =>
-      client.rest.pulls.createReview({
-        ...pr,
-        ...(input.commitId ? { commit_id: input.commitId } : {}),
-        event: reviewEvent,
-        body: renderReviewBody(input, bodyComments, marker, reviewEvent !== event),
-        // Marked too, so their pull_request_review_comment webhooks are known as the factory's own.
-        comments: inlineComments.map((c) => ({ path: c.path, line: c.line, side: "RIGHT", body: `${c.body}\n\n${marker}` })),
-      });
-    let created;
-    try {
-      created = await create(event);
-    } catch (error) {
-      // GitHub forbids approving or requesting changes on your own PR, and the factory
-      // authors its PRs. Then the verdict is posted as a comment review that states it.
-      if (!hasGitHubStatus(error, 422) || !/own pull request/i.test(JSON.stringify(error.response?.data ?? ""))) throw error;
-      created = await create("COMMENT");
-    }
-    return { id: created.data.id, url: created.data.html_url, state: created.data.state, inlineComments, bodyComments, isCreated: true };
+    const { data: pull } = await client.rest.pulls.get(pr);
+    // The factory usually authors its PRs, and then its verdict goes in a COMMENT review's body.
+    const isOwnPullRequest = isSameLogin(pull.user, factoryLogin);
+    const event = isOwnPullRequest ? "COMMENT" : input.verdict === "approve" ? "APPROVE" : "REQUEST_CHANGES";
+    const { data: created } = await client.rest.pulls.createReview({
+      ...pr,
+      ...(input.commitId ? { commit_id: input.commitId } : {}),
+      event,
+      body: renderReviewBody(input, bodyComments, marker, isOwnPullRequest),
+      // Marked too, so their pull_request_review_comment webhooks are known as the factory's own.
+      comments: inlineComments.map((c) => ({ path: c.path, line: c.line, side: "RIGHT", body: `${c.body}\n\n${marker}` })),
+    });
+    return { id: created.id, url: created.html_url, state: created.state, inlineComments, bodyComments, isCreated: true };
   } catch (error) {
     throw toGitHubError(error, `post a review on PR #${number} in ${owner}/${repo}`);
   }

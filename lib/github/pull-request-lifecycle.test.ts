@@ -115,8 +115,10 @@ describe("pull request lifecycle", () => {
     expect(again).toMatchObject({ id: posted.id, isCreated: false });
     expect(gh.state.reviews).toHaveLength(1);
     const review = gh.state.reviews[0];
-    // GitHub refuses "request changes" on your own PR; the verdict then travels in a comment review.
+    // GitHub refuses "request changes" on your own PR; the verdict then travels in a comment review,
+    // chosen up front: no request was answered 422.
     expect(review.state).toBe("COMMENTED");
+    expect(gh.state.requests.filter((r) => r.status === 422)).toEqual([]);
     expect(review.body).toContain("Request changes");
     expect(review.body).toContain("`src/greet.ts:12`: Outside the diff.");
     expect(review.body).toContain("`README.md:1`: Not in the PR at all.");
@@ -191,16 +193,19 @@ describe("pull request lifecycle", () => {
 });
 
 describe("reviews where GitHub allows the verdict", () => {
-  it("posts APPROVE as a real approval when the reviewer is not the PR's author", async () => {
-    const other = await startFakeGitHub({ token: secretCanaries.GITHUB_TOKEN, allowSelfReview: true });
+  it("posts APPROVE as a real approval when someone else authored the PR, with no 422 on the way", async () => {
+    const other = await startFakeGitHub({ token: secretCanaries.GITHUB_TOKEN });
     try {
       await other.createRepository({ owner, name: repo, files: { "a.txt": "a\n" } });
       await other.commitFiles(owner, repo, { branch: "factory/r-t", message: "b", files: { "a.txt": "b\n" } });
+      const human = createGitHubClient({ baseUrl: other.apiUrl, auth: { token: other.addUser("octo-human") }, isWritePacingEnabled: false });
+      const { data: pr } = await human.rest.pulls.create({ owner, repo, head: "factory/r-t", base: "main", title: "t" });
       const c = createGitHubClient({ baseUrl: other.apiUrl, auth: { token: secretCanaries.GITHUB_TOKEN }, isWritePacingEnabled: false });
-      const { data: pr } = await c.rest.pulls.create({ owner, repo, head: "factory/r-t", base: "main", title: "t" });
       const posted = await postReview({ owner, repo, client: c, number: pr.number, key: "k", verdict: "approve", summary: "Good.", comments: [{ path: "a.txt", line: 1, body: "nice" }] });
       expect(posted).toMatchObject({ state: "APPROVED", isCreated: true });
       expect(other.state.reviews[0].comments).toHaveLength(1);
+      expect(other.state.requests.filter((r) => r.status === 422)).toEqual([]);
+      expect(other.countRequests("POST", `/repos/${owner}/${repo}/pulls/${pr.number}/reviews`)).toBe(1);
     } finally {
       await other.close();
     }

@@ -5,7 +5,8 @@ import {
   githubPullRequestClosed, githubReviewCommentCreated, githubReviewSubmitted,
 } from "../../workflows/events";
 import { findFactoryPullRequest } from "./find-factory-pull-request";
-import { isFactoryAuthored } from "./hidden-marker";
+import { getFactoryLogin } from "./factory-identity";
+import { hasAnyFactoryMarker, isFactoryAuthored } from "./hidden-marker";
 import type { HumanReviewInput } from "./record-human-review";
 import type { RecordPullRequestClosedInput } from "./record-pull-request-closed";
 import {
@@ -16,7 +17,14 @@ import {
 export type WebhookEvent = { id: string; name: string; data: Record<string, unknown> };
 
 export type WebhookDecision =
-  | { outcome: "accepted"; events: WebhookEvent[]; closure?: RecordPullRequestClosedInput; humanReview?: HumanReviewInput }
+  | {
+      outcome: "accepted";
+      events: WebhookEvent[];
+      closure?: RecordPullRequestClosedInput;
+      humanReview?: HumanReviewInput;
+      /** What the signed body is about ("review-<id>", ...): the same body under a new delivery id is a replay. */
+      subjectKey?: string;
+    }
   | { outcome: "ignored"; reason: string };
 
 /** Only people with write access steer the factory (DESIGN.md, security rules). */
@@ -26,10 +34,14 @@ const ignore = (reason: string): WebhookDecision => ({ outcome: "ignored", reaso
 
 export async function translateWebhook(input: { event: string; deliveryId: string; payload: unknown }): Promise<WebhookDecision> {
   const { event, deliveryId, payload } = input;
-  const eventId = `github-${deliveryId}`;
-  const accept = async (created: { name: string; data: Record<string, unknown>; validate(): Promise<void> }, closure?: RecordPullRequestClosedInput): Promise<Extract<WebhookDecision, { outcome: "accepted" }>> => {
+  const accept = async (
+    created: { name: string; data: Record<string, unknown>; validate(): Promise<void> },
+    options: { closure?: RecordPullRequestClosedInput; subjectKey?: string } = {},
+  ): Promise<Extract<WebhookDecision, { outcome: "accepted" }>> => {
     await created.validate();
-    return { outcome: "accepted", events: [{ id: eventId, name: created.name, data: created.data }], closure };
+    // Keyed by the subject when there is one, so the engine too drops a replayed body.
+    const eventId = `github-${options.subjectKey ?? deliveryId}`;
+    return { outcome: "accepted", events: [{ id: eventId, name: created.name, data: created.data }], ...options };
   };
 
   switch (event) {
@@ -38,12 +50,12 @@ export async function translateWebhook(input: { event: string; deliveryId: strin
       if (p.action !== "submitted") return ignore(`action ${p.action} not handled`);
       const pr = await factoryPr(p.repository, p.pull_request.number);
       if (!pr) return ignore("not a factory pull request");
-      if (isFactoryAuthored(p.review.body)) return ignore("the factory's own review");
+      if (await isFactoryWriting(p.repository, p.review)) return ignore("the factory's own review");
       const author = authorOf(p.review.user, p.review.author_association);
       if (!author.isTrusted) return ignore(untrusted(author));
       const submitted = await accept(githubReviewSubmitted.create({
         ...prRef(deliveryId, p.repository, pr), reviewId: p.review.id, state: p.review.state.toLowerCase(), ...author,
-      }));
+      }), { subjectKey: `review-${p.review.id}` });
       const humanReview = { pullRequestId: pr.id, githubReviewId: p.review.id, author: author.author, authorAssociation: author.authorAssociation, state: p.review.state, body: p.review.body };
       return { ...submitted, humanReview };
     }
@@ -52,12 +64,12 @@ export async function translateWebhook(input: { event: string; deliveryId: strin
       if (p.action !== "created") return ignore(`action ${p.action} not handled`);
       const pr = await factoryPr(p.repository, p.pull_request.number);
       if (!pr) return ignore("not a factory pull request");
-      if (isFactoryAuthored(p.comment.body)) return ignore("the factory's own comment");
+      if (await isFactoryWriting(p.repository, p.comment)) return ignore("the factory's own comment");
       const author = authorOf(p.comment.user, p.comment.author_association);
       if (!author.isTrusted) return ignore(untrusted(author));
       return accept(githubReviewCommentCreated.create({
         ...prRef(deliveryId, p.repository, pr), commentId: p.comment.id, reviewId: p.comment.pull_request_review_id, ...author,
-      }));
+      }), { subjectKey: `review-comment-${p.comment.id}` });
     }
     case "issue_comment": {
       const p = issueCommentPayloadSchema.parse(payload);
@@ -65,10 +77,10 @@ export async function translateWebhook(input: { event: string; deliveryId: strin
       if (!p.issue.pull_request) return ignore("comment on an issue, not a pull request");
       const pr = await factoryPr(p.repository, p.issue.number);
       if (!pr) return ignore("not a factory pull request");
-      if (isFactoryAuthored(p.comment.body)) return ignore("the factory's own comment");
+      if (await isFactoryWriting(p.repository, p.comment)) return ignore("the factory's own comment");
       const author = authorOf(p.comment.user, p.comment.author_association);
       if (!author.isTrusted) return ignore(untrusted(author));
-      return accept(githubIssueCommentCreated.create({ ...prRef(deliveryId, p.repository, pr), commentId: p.comment.id, ...author }));
+      return accept(githubIssueCommentCreated.create({ ...prRef(deliveryId, p.repository, pr), commentId: p.comment.id, ...author }), { subjectKey: `comment-${p.comment.id}` });
     }
     case "check_suite": {
       const p = checkSuitePayloadSchema.parse(payload);
@@ -99,12 +111,22 @@ export async function translateWebhook(input: { event: string; deliveryId: strin
       const closedAt = p.pull_request.merged_at ?? p.pull_request.closed_at;
       return accept(
         githubPullRequestClosed.create({ ...prRef(deliveryId, p.repository, pr), isMerged, mergeCommitSha: isMerged ? (p.pull_request.merge_commit_sha ?? null) : null }),
-        { owner: p.repository.owner.login, repo: p.repository.name, number: pr.number, isMerged, closedAt: closedAt ? new Date(closedAt) : undefined, mergeCommitSha: p.pull_request.merge_commit_sha },
+        { closure: { owner: p.repository.owner.login, repo: p.repository.name, number: pr.number, isMerged, closedAt: closedAt ? new Date(closedAt) : undefined, mergeCommitSha: p.pull_request.merge_commit_sha } },
       );
     }
     default:
       return ignore(`event ${event} not handled`);
   }
+}
+
+/**
+ * The factory's own review or comment coming back: it carries a factory marker AND its author is
+ * the factory's login. A human pasting the marker is still a human (and still gets an answer).
+ */
+async function isFactoryWriting(repository: WebhookRepository, item: { body: string | null; user: { login: string } | null }): Promise<boolean> {
+  if (!hasAnyFactoryMarker(item.body)) return false;
+  const factoryLogin = await getFactoryLogin({ owner: repository.owner.login, repo: repository.name });
+  return isFactoryAuthored(item, factoryLogin);
 }
 
 function factoryPr(repository: WebhookRepository, number: number) {

@@ -1,10 +1,12 @@
 // One sticky status comment per PR (iteration, tests, review, cost), found again by a hidden
-// marker (or the id saved on the PullRequest row) and edited in place, never duplicated.
+// marker on the factory's own comment (or the id saved on the PullRequest row) and edited in
+// place, never duplicated. A stranger's comment carrying the marker is not the factory's.
 import { db } from "../db";
 import { describeNoTestCommand } from "../repositories/repository-profile-schema";
 import { resolveRunCommands } from "../repositories/repository-profile";
 import { getGitHubClient, type RepoRef } from "./get-github-client";
-import { hasHiddenMarker, hiddenMarker } from "./hidden-marker";
+import { getFactoryLogin } from "./factory-identity";
+import { hiddenMarker, isOwnMarked } from "./hidden-marker";
 import { hasGitHubStatus, toGitHubError } from "./to-github-error";
 
 export type PullRequestStatus = {
@@ -55,19 +57,20 @@ export async function upsertStatusComment(input: UpsertStatusCommentInput): Prom
 async function findStatusComment(input: UpsertStatusCommentInput): Promise<{ id: number; body: string } | null> {
   const client = await getGitHubClient(input);
   const { owner, repo } = input;
+  const factoryLogin = await getFactoryLogin(input);
   if (input.pullRequestId) {
     const row = await db.pullRequest.findUnique({ where: { id: input.pullRequestId }, select: { statusCommentId: true } });
     if (row?.statusCommentId) {
       try {
         const { data } = await client.rest.issues.getComment({ owner, repo, comment_id: Number(row.statusCommentId) });
-        if (hasHiddenMarker(data.body, marker)) return { id: data.id, body: data.body ?? "" };
+        if (isOwnMarked(data, marker, factoryLogin)) return { id: data.id, body: data.body ?? "" };
       } catch (error) {
         if (!hasGitHubStatus(error, 404)) throw error; // deleted by someone: search, then recreate
       }
     }
   }
   const comments = await client.paginate(client.rest.issues.listComments, { owner, repo, issue_number: input.number, per_page: 100 });
-  const found = comments.find((c) => hasHiddenMarker(c.body, marker));
+  const found = comments.find((c) => isOwnMarked(c, marker, factoryLogin));
   return found ? { id: found.id, body: found.body ?? "" } : null;
 }
 

@@ -1,15 +1,12 @@
 import { z } from "zod";
+import { repositoryFullName } from "../github/repository-name";
 import { commandField } from "../repositories/repository-profile-schema";
 
 const modelRefPattern = /^(openai|anthropic|openai-compatible):\S+$/;
 
 /** Limits for a new run; violations are 400s naming the field. */
 export const createRunInput = z.object({
-  repo: z
-    .string({ message: "is required" })
-    .trim()
-    .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { message: 'must be a GitHub repository in "owner/name" form' })
-    .max(140, { message: "must be at most 140 characters" }),
+  repo: repositoryFullName,
   title: z.string({ message: "is required" }).trim().min(1, { message: "must not be empty" }).max(200, { message: "must be at most 200 characters" }),
   spec: z.string({ message: "is required" }).min(1, { message: "must not be empty" }).max(100_000, { message: "must be at most 100000 characters" }),
   budgetUsd: z

@@ -153,7 +153,12 @@ describe("POST /api/runs/:id/cancel", () => {
 
 describe("POST /api/auth/login", () => {
   const login = (token: unknown) =>
-    loginRoute.POST(new Request("http://localhost/api/auth/login", { method: "POST", body: JSON.stringify({ token }) }));
+    loginRoute.POST(new Request("http://localhost/api/auth/login", {
+      method: "POST",
+      // As a browser on the app's own page sends it (FACTORY_PUBLIC_URL defaults to http://localhost:3000).
+      headers: { "content-type": "application/json", origin: "http://localhost:3000" },
+      body: JSON.stringify({ token }),
+    }));
 
   it("sets an httpOnly session cookie that authenticates API calls", async () => {
     const response = await login(token);

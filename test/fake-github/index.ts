@@ -12,10 +12,14 @@
  *                                  a new branch starts from the default branch (what a push would do)
  *   await gh.branchSha(owner, name, branch)      sha or null
  *   gh.addCheckRun(owner, name, { headSha, name, status, conclusion }); gh.addCommitStatus(owner, name, { sha, state, context })
+ *   gh.setPermission(owner, name, login, "admin" | "maintain" | "write" | "triage" | "read")
+ *                                  what GET /repos/{o}/{r}/collaborators/{login}/permission answers for a user
+ *                                  from addUser (none until set; the token's user: admin; unknown logins: 404)
  *   await gh.mergePullRequest(owner, name, number)   real merge commit on the base branch
  *   gh.state                       inspect: pulls, reviews, issueComments, checkRuns, statuses, requests, installationTokens
  *   gh.countRequests(method, path) how many API requests matched (path: string or RegExp)
  *   gh.injectFault({ kind: "rate-limit" | "secondary-rate-limit" | "server-error", method?, path?, times? }); gh.clearFaults()
+ *   gh.addUser(login)              a token for another GitHub user (REST only), e.g. a stranger who comments
  *   gh.webhookRequest(url, { event, payload, secret?, deliveryId?, isSigned? })  a signed Request (call a route directly)
  *   await gh.sendWebhook(url, { ... })  POSTs it over HTTP; { status, body, deliveryId }
  *   await gh.close()
@@ -33,16 +37,18 @@ import os from "node:os";
 import path from "node:path";
 import { createFaultQueue, type FakeFault } from "./faults";
 import { FakeHttpError, notFound, type FakeInternals, type Route } from "./fake-http";
-import { createFakeState, nowIso, repoKey, type FakeCheckRun, type FakeCommitStatus, type FakeRepository, type FakeUser } from "./fake-state";
+import { createFakeState, nowIso, repoKey, type FakeCheckRun, type FakeCommitStatus, type FakeRepository, type FakeRole, type FakeUser } from "./fake-state";
 import { serveGitHttpBackend } from "./git-http-backend";
 import { commitFiles, initBareRepository, resolveBranch, type CommitFilesInput } from "./git-repo-ops";
 import { graphqlRoutes } from "./graphql";
 import { appRoutes, type FakeAppOptions } from "./routes-app";
 import { addCheckRun, addCommitStatus, checkRoutes } from "./routes-checks";
+import { collaboratorRoutes } from "./routes-collaborators";
 import { issueRoutes } from "./routes-issues";
 import { mergePull, pullRoutes } from "./routes-pulls";
 import { repositoryRoutes } from "./routes-repos";
 import { reviewRoutes } from "./routes-reviews";
+import { fakeAppSlug, userRoutes } from "./routes-users";
 import { signWebhook, type WebhookInput } from "./sign-webhook";
 import { findPullOrThrow } from "./pull-helpers";
 
@@ -68,7 +74,8 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions) {
   const state = createFakeState();
   const faults = createFaultQueue();
   const tokenUser: FakeUser = { login: options.login ?? "factory-bot", id: 501, type: "User" };
-  const appUser: FakeUser = { login: "dark-factory[bot]", id: 502, type: "Bot" };
+  const appUser: FakeUser = { login: `${fakeAppSlug}[bot]`, id: 502, type: "Bot" };
+  const otherUsers = new Map<string, FakeUser>();
   let baseUrl = "";
 
   const internals: FakeInternals = {
@@ -85,12 +92,14 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions) {
   };
 
   const routes: Route[] = [
-    ...repositoryRoutes(), ...pullRoutes(), ...reviewRoutes(), ...issueRoutes(), ...checkRoutes(), ...graphqlRoutes(),
+    ...repositoryRoutes(), ...pullRoutes(), ...reviewRoutes(), ...issueRoutes(), ...checkRoutes(), ...graphqlRoutes(), ...collaboratorRoutes((login) => [tokenUser, ...otherUsers.values()].find((user) => user.login.toLowerCase() === login.toLowerCase()), tokenUser.login),
     ...appRoutes(options.app, (token, expiresAt) => state.installationTokens.push({ token, expiresAt })),
+    ...userRoutes(options.app),
   ];
 
   function userForToken(token: string): FakeUser | null {
     if (token === options.token) return tokenUser;
+    if (otherUsers.has(token)) return otherUsers.get(token)!;
     const issued = state.installationTokens.find((t) => t.token === token);
     return issued && Date.parse(issued.expiresAt) > Date.now() ? appUser : null;
   }
@@ -216,9 +225,20 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions) {
       const repo = repoOrThrow(owner, name);
       return mergePull(internals, repo, findPullOrThrow(internals, repo, number));
     },
+    /** Grants a role on a repository, as `GET .../collaborators/{username}/permission` reports it. */
+    setPermission(owner: string, name: string, login: string, role: FakeRole) {
+      const repo = repoOrThrow(owner, name);
+      state.permissions.set(`${repoKey(repo.owner, repo.name)}:${login.toLowerCase()}`, role);
+    },
     countRequests: (method: string, pathPattern: string | RegExp) =>
       state.requests.filter((r) => r.method === method && (typeof pathPattern === "string" ? r.path === pathPattern : pathPattern.test(r.path))).length,
     injectFault: (fault: FakeFault) => faults.add(fault),
+    /** Another GitHub user; returns a token the REST API accepts as them. */
+    addUser(login: string): string {
+      const token = `fake-user-token-${login}-${internals.nextId()}`;
+      otherUsers.set(token, { login, id: 1000 + internals.nextId(), type: "User" });
+      return token;
+    },
     clearFaults: () => faults.clear(),
     webhookRequest(url: string, input: WebhookInput): Request {
       const signed = signWebhook(url, input, options.webhookSecret);

@@ -1,4 +1,4 @@
-import { requireAuth } from "../../../lib/auth/session";
+import { authenticateRequest } from "../../../lib/auth/session";
 import { handleRoute, readJsonBody } from "../../../lib/http";
 import { describeRoleModels } from "../../../lib/llm/describe-role-models";
 import { listModelPrices } from "../../../lib/llm/list-model-prices";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
   return handleRoute(async () => {
-    requireAuth(request);
+    await authenticateRequest(request);
     const [prices, roles] = await Promise.all([listModelPrices(), describeRoleModels()]);
     return Response.json({ prices, roles } satisfies ModelPricesDto);
   });
@@ -19,7 +19,7 @@ export async function GET(request: Request) {
 
 export async function PUT(request: Request) {
   return handleRoute(async () => {
-    requireAuth(request);
+    await authenticateRequest(request);
     const input = setModelPriceInput.parse(await readJsonBody(request));
     return Response.json(await setModelPrice({ input }));
   });
@@ -27,7 +27,7 @@ export async function PUT(request: Request) {
 
 export async function DELETE(request: Request) {
   return handleRoute(async () => {
-    requireAuth(request);
+    await authenticateRequest(request);
     const key = modelPriceKey.parse(Object.fromEntries(new URL(request.url).searchParams));
     return Response.json(await resetModelPrice({ key }));
   });

@@ -1,4 +1,4 @@
-import { requireAuth } from "../../../lib/auth/session";
+import { authenticateRequest } from "../../../lib/auth/session";
 import { handleRoute, readJsonBody } from "../../../lib/http";
 import { createRun } from "../../../lib/runs/create-run";
 import { createRunInput } from "../../../lib/runs/create-run-input";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
   return handleRoute(async () => {
-    requireAuth(request);
+    await authenticateRequest(request);
     const params = Object.fromEntries(new URL(request.url).searchParams);
     return Response.json(await listRuns(listRunsQuery.parse(params)));
   });
@@ -18,7 +18,7 @@ export async function GET(request: Request) {
 
 export async function POST(request: Request) {
   return handleRoute(async () => {
-    requireAuth(request);
+    await authenticateRequest(request);
     const input = createRunInput.parse(await readJsonBody(request));
     const run = await createRun({
       input,

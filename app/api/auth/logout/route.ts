@@ -1,5 +1,13 @@
-import { sessionCookieName } from "../../../../lib/auth/session";
+import { assertJsonContentType, assertSameOriginRequest } from "../../../../lib/auth/same-origin";
+import { isSecureCookieNeeded, revokeSession } from "../../../../lib/auth/session";
+import { buildClearedSessionCookie, readSessionCookie } from "../../../../lib/auth/session-cookie";
+import { handleRoute } from "../../../../lib/http";
 
-export async function POST() {
-  return Response.json({ ok: true }, { headers: { "set-cookie": `${sessionCookieName}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0` } });
+export async function POST(request: Request) {
+  return handleRoute(async () => {
+    assertSameOriginRequest(request);
+    assertJsonContentType(request);
+    await revokeSession(readSessionCookie(request.headers.get("cookie")));
+    return Response.json({ ok: true }, { headers: { "set-cookie": buildClearedSessionCookie({ isSecure: isSecureCookieNeeded() }) } });
+  });
 }

@@ -24,9 +24,12 @@ let gh: FakeGitHub;
 let inngestEvents: Awaited<ReturnType<typeof startFakeInngestEventApi>>;
 let runId: string;
 
-/** The recorded payloads are for Codertocat/Hello-World PR #2 on branch "changes"; make it a factory PR. */
-function reviewPayload(association = "OWNER", body: string | null = "Please rename the helper.") {
+let lastReviewId = 900_000;
+
+/** The recorded payloads are for Codertocat/Hello-World PR #2 on branch "changes"; make it a factory PR. Each review gets its own id. */
+function reviewPayload(association = "OWNER", body: string | null = "Please rename the helper.", reviewId = ++lastReviewId) {
   const p = example("pull_request_review", "submitted");
+  p.review.id = reviewId;
   p.pull_request.head.ref = branch;
   p.review.author_association = association;
   p.review.state = "changes_requested";
@@ -44,6 +47,9 @@ beforeAll(async () => {
   process.env.INNGEST_DEV = inngestEvents.url;
   resetEnvCache();
   gh = await startFakeGitHub({ token: secretCanaries.GITHUB_TOKEN, webhookSecret: secretCanaries.GITHUB_WEBHOOK_SECRET });
+  // The factory asks GitHub who it is, to tell its own reviews from a stranger's.
+  process.env.GITHUB_API_URL = gh.apiUrl;
+  resetEnvCache();
   const repository = await db.repository.create({ data: { owner: "Codertocat", name: "Hello-World" } });
   const run = await db.run.create({ data: { title: "Greeting", spec: "Add a greeting", repositoryId: repository.id, budgetUsd: 10, spentUsd: 3.5 } });
   runId = run.id;
@@ -54,6 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.GITHUB_API_URL;
   await gh?.close();
   await inngestEvents?.close();
   delete process.env.INNGEST_DEV;
@@ -66,11 +73,12 @@ beforeEach(() => {
 
 describe("signature", () => {
   it("accepts a validly signed review from a trusted author and sends the typed event", async () => {
-    const result = await deliver("pull_request_review", reviewPayload(), { deliveryId: "d-review-1" });
+    const result = await deliver("pull_request_review", reviewPayload("OWNER", "Please rename the helper.", 237895671), { deliveryId: "d-review-1" });
     expect(result).toEqual({ status: 202, body: { status: "accepted", events: ["github/pull_request_review.submitted"] } });
     expect(inngestEvents.events).toEqual([
       expect.objectContaining({
-        id: "github-d-review-1",
+        // Keyed by the review, so the engine too drops a replayed body.
+        id: "github-review-237895671",
         name: "github/pull_request_review.submitted",
         data: expect.objectContaining({ deliveryId: "d-review-1", repository: "Codertocat/Hello-World", pullRequestNumber: 2, headBranch: branch, reviewId: 237895671, state: "changes_requested", author: "Codertocat", authorAssociation: "OWNER", isTrusted: true }),
       }),
@@ -141,8 +149,34 @@ describe("filtering", () => {
   });
 
   it("ignores the factory's own review coming back as a webhook", async () => {
-    const result = await deliver("pull_request_review", reviewPayload("OWNER", "<!-- dark-factory:review:k1 -->\nLGTM"), { deliveryId: "d-own" });
+    const own = reviewPayload("OWNER", "<!-- dark-factory:review:k1 -->\nLGTM");
+    own.review.user.login = gh.login;
+    const result = await deliver("pull_request_review", own, { deliveryId: "d-own" });
     expect(result.body).toEqual({ status: "ignored", reason: "the factory's own review" });
+  });
+
+  it("a human's review carrying the factory's marker is still a human's review", async () => {
+    const result = await deliver("pull_request_review", reviewPayload("OWNER", "<!-- dark-factory:review:k1 -->\nPlease fix."), { deliveryId: "d-pasted-marker" });
+    expect(result.body).toEqual({ status: "accepted", events: ["github/pull_request_review.submitted"] });
+  });
+
+  it("answers the same signed body under a new delivery id with 200 duplicate and sends nothing again", async () => {
+    const review = reviewPayload();
+    expect((await deliver("pull_request_review", review, { deliveryId: "d-subject-1" })).status).toBe(202);
+    expect(inngestEvents.events).toHaveLength(1);
+    const replay = await deliver("pull_request_review", review, { deliveryId: "d-subject-2-replayed" });
+    expect(replay).toEqual({ status: 200, body: { status: "duplicate" } });
+    expect(inngestEvents.events).toHaveLength(1);
+    expect(await db.webhookDelivery.findUnique({ where: { id: "d-subject-1" } })).toMatchObject({ subjectKey: `review-${review.review.id}` });
+
+    const comment = example("issue_comment", "created");
+    comment.issue.number = 2;
+    comment.issue.pull_request = { url: "https://api.github.com/repos/Codertocat/Hello-World/pulls/2" };
+    comment.comment.author_association = "OWNER";
+    comment.comment.id = 770_001;
+    expect((await deliver("issue_comment", comment, { deliveryId: "d-comment-1" })).status).toBe(202);
+    expect(await deliver("issue_comment", comment, { deliveryId: "d-comment-2-replayed" })).toEqual({ status: 200, body: { status: "duplicate" } });
+    expect(inngestEvents.events).toHaveLength(2);
   });
 
   it("ignores unknown event types with 202", async () => {
@@ -213,7 +247,8 @@ describe("translation", () => {
 
 describe("delivery to Inngest", () => {
   it("answers 503 when the events cannot be sent, without marking the delivery processed; a redelivery works", async () => {
-    const request = () => gh.webhookRequest(url, { event: "pull_request_review", payload: reviewPayload(), deliveryId: "d-outage" });
+    const payload = reviewPayload();
+    const request = () => gh.webhookRequest(url, { event: "pull_request_review", payload, deliveryId: "d-outage" });
     const sendEvents = async () => { throw new Error("connect ECONNREFUSED 127.0.0.1:8288"); };
     const req = request();
     await expect(handleWebhook({ headers: req.headers, rawBody: await req.text(), sendEvents })).rejects.toMatchObject({ status: 503 });

@@ -1,12 +1,12 @@
-// GitHub webhook receiver. Thin: the raw body (needed for the signature) goes to lib/github.
-import { errorResponse } from "../../../../lib/errors";
-import { handleWebhook } from "../../../../lib/github/handle-webhook";
+// GitHub webhook receiver. Thin: refuses unsigned or oversize deliveries before reading them,
+// then hands the raw body (needed for the signature) to lib/github.
+import { assertWebhookSignable, handleWebhook, maxWebhookBodyBytes } from "../../../../lib/github/handle-webhook";
+import { handleRoute, readBodyText } from "../../../../lib/http";
 
-export async function POST(req: Request): Promise<Response> {
-  try {
-    const result = await handleWebhook({ headers: req.headers, rawBody: await req.text() });
+export async function POST(request: Request): Promise<Response> {
+  return handleRoute(async () => {
+    assertWebhookSignable(request.headers);
+    const result = await handleWebhook({ headers: request.headers, rawBody: await readBodyText(request, maxWebhookBodyBytes) });
     return Response.json(result.body, { status: result.status });
-  } catch (error) {
-    return errorResponse(error);
-  }
+  });
 }

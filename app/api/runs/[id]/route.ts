@@ -1,4 +1,4 @@
-import { requireAuth } from "../../../../lib/auth/session";
+import { authenticateRequest } from "../../../../lib/auth/session";
 import { handleRoute } from "../../../../lib/http";
 import { getRunDetailOrThrow } from "../../../../lib/runs/get-run-detail-or-throw";
 
@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   return handleRoute(async () => {
-    requireAuth(request);
+    await authenticateRequest(request);
     const { id } = await params;
     return Response.json(await getRunDetailOrThrow(id));
   });

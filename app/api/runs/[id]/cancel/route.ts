@@ -1,4 +1,4 @@
-import { requireAuth } from "../../../../../lib/auth/session";
+import { authenticateRequest } from "../../../../../lib/auth/session";
 import { handleRoute } from "../../../../../lib/http";
 import { cancelRun } from "../../../../../lib/runs/cancel-run";
 import { inngest } from "../../../../../workflows/client";
@@ -6,7 +6,7 @@ import { runCancelled, runFinished } from "../../../../../workflows/events";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   return handleRoute(async () => {
-    requireAuth(request);
+    await authenticateRequest(request);
     const { id } = await params;
     const run = await cancelRun({
       runId: id,
