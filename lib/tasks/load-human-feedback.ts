@@ -1,44 +1,82 @@
 // What a trusted human asked for on a factory PR: a review (body and inline comments) or a
-// PR comment. It reaches the fixer as untrusted data, never as instructions to the factory.
+// PR comment, read from GitHub itself (not from the webhook or the database). It reaches the
+// fixer as untrusted data, never as instructions to the factory.
 import { db } from "../db";
+import { AppError } from "../errors";
 import { getGitHubClient } from "../github/get-github-client";
-import { listReviewComments } from "../github/list-review-comments";
+import { listReviewComments, readReview } from "../github/list-review-comments";
+import { toGitHubError } from "../github/to-github-error";
+
+export type FeedbackSource = { kind: "review"; reviewId: number } | { kind: "comment"; commentId: number };
 
 export type HumanFeedback = {
   runId: string;
   taskId: string;
   pullRequestId: string;
   number: number;
+  /** "review-<id>" or "comment-<id>": FollowUp.sourceKey. */
   key: string;
   author: string;
   text: string;
 };
 
-export async function loadHumanFeedback(options: {
-  repository: string;
-  pullRequestNumber: number;
-  author: string;
-  source: { kind: "review"; reviewId: number } | { kind: "comment"; commentId: number };
-}): Promise<HumanFeedback | null> {
+/** Why there is nothing to answer; not an error. */
+export type NoFeedback = { skipped: string };
+
+/** Feedback longer than this is cut: the fixer's first message must stay a bounded prompt. */
+const maxFeedbackChars = 30_000;
+
+/** Review states the factory answers: a request for changes, or a review with comments. */
+const answeredReviewStates = new Set(["CHANGES_REQUESTED", "COMMENTED"]);
+
+export function feedbackSourceKey(source: FeedbackSource): string {
+  return source.kind === "review" ? `review-${source.reviewId}` : `comment-${source.commentId}`;
+}
+
+/**
+ * The feedback, or why there is none (not an open factory PR, not a review the factory answers,
+ * or empty). The webhook already left out the factory's own reviews and comments. A review or comment GitHub does not know throws a not_found
+ * AppError: retrying cannot make it exist.
+ */
+export async function loadHumanFeedback(options: { repository: string; pullRequestNumber: number; source: FeedbackSource }): Promise<HumanFeedback | NoFeedback> {
   const [owner, repo] = options.repository.split("/");
   const pullRequest = await db.pullRequest.findFirst({
     where: { number: options.pullRequestNumber, repository: { owner, name: repo } },
-    select: { id: true, number: true, runId: true, taskId: true, state: true },
+    select: { id: true, number: true, runId: true, taskId: true, state: true, task: { select: { branch: true } } },
   });
-  if (!pullRequest?.taskId || pullRequest.state === "merged" || pullRequest.state === "closed") return null;
+  if (!pullRequest?.taskId || !pullRequest.task?.branch) return { skipped: "not a factory pull request" };
+  if (pullRequest.state === "merged" || pullRequest.state === "closed") return { skipped: `the pull request is ${pullRequest.state}` };
 
-  let text: string;
+  let author: string | null;
+  let parts: string[];
   if (options.source.kind === "review") {
-    const review = await db.review.findUnique({ where: { githubReviewId: BigInt(options.source.reviewId) }, select: { body: true, handledAt: true } });
-    if (review?.handledAt) return null;
-    const comments = await listReviewComments({ owner, repo, number: pullRequest.number, reviewId: options.source.reviewId });
-    text = [review?.body ?? "", ...comments.map((c) => `${c.path}${c.line ? `:${c.line}` : ""}: ${c.body}`)].filter(Boolean).join("\n");
+    const ref = { owner, repo, number: pullRequest.number, reviewId: options.source.reviewId };
+    const review = await readReview(ref);
+    if (!answeredReviewStates.has(review.state.toUpperCase())) return { skipped: `review state ${review.state.toLowerCase()}` };
+    const comments = await listReviewComments(ref);
+    author = review.author;
+    parts = [review.body, ...comments.map((c) => `${c.path}${c.line ? `:${c.line}` : ""}: ${c.body}`)];
   } else {
     const client = await getGitHubClient({ owner, repo });
-    const { data } = await client.rest.issues.getComment({ owner, repo, comment_id: options.source.commentId });
-    text = data.body ?? "";
+    const commentId = options.source.commentId;
+    const { data } = await client.rest.issues.getComment({ owner, repo, comment_id: commentId }).catch((error: unknown) => {
+      throw toGitHubError(error, `read comment ${commentId} in ${owner}/${repo}`);
+    });
+    // A comment id from another PR of the repository must not steer this one.
+    if (!data.issue_url.endsWith(`/issues/${pullRequest.number}`)) throw new AppError("not_found", `Comment ${commentId} is not on PR #${pullRequest.number} in ${owner}/${repo}.`);
+    author = data.user?.login ?? null;
+    parts = [data.body ?? ""];
   }
-  if (!text.trim()) return null;
-  const key = options.source.kind === "review" ? `review-${options.source.reviewId}` : `comment-${options.source.commentId}`;
-  return { runId: pullRequest.runId, taskId: pullRequest.taskId, pullRequestId: pullRequest.id, number: pullRequest.number, key, author: options.author, text };
+  const text = parts.filter((part) => part.trim()).join("\n");
+  if (!text.trim()) return { skipped: "empty feedback" };
+  if (!author) return { skipped: "the author's account no longer exists" };
+  return {
+    runId: pullRequest.runId,
+    taskId: pullRequest.taskId,
+    pullRequestId: pullRequest.id,
+    number: pullRequest.number,
+    key: feedbackSourceKey(options.source),
+    author,
+    text: text.length > maxFeedbackChars ? `${text.slice(0, maxFeedbackChars)}\n… (feedback truncated)` : text,
+  };
 }

@@ -89,6 +89,9 @@ export type FakeCommitStatus = {
   createdAt: string;
 };
 
+/** A repository role, as GitHub's collaborator permission endpoint names it. */
+export type FakeRole = "admin" | "maintain" | "write" | "triage" | "read";
+
 /** One request the fake answered, for assertions ("the app asked twice"). */
 export type FakeRequestLog = { method: string; path: string; status: number };
 
@@ -102,6 +105,8 @@ export type FakeState = {
   requests: FakeRequestLog[];
   /** Installation access tokens issued (GitHub App auth), with their expiry. */
   installationTokens: { token: string; expiresAt: string }[];
+  /** `${repoKey}:${login lowercased}` -> role on that repository. */
+  permissions: Map<string, FakeRole>;
   nextId: number;
 };
 
@@ -115,6 +120,7 @@ export function createFakeState(): FakeState {
     statuses: [],
     requests: [],
     installationTokens: [],
+    permissions: new Map(),
     // GitHub ids are global: separate fake instances (one per test) must not reuse them.
     nextId: 1000 + Math.floor(Math.random() * 1_000_000) * 1000,
   };

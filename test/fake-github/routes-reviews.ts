@@ -56,6 +56,13 @@ export function reviewRoutes(): Route[] {
       return { body: toReview(fake.shape, repo, review) };
     }),
 
+    route("GET", "/repos/:owner/:repo/pulls/:number/reviews/:reviewId", ({ params, fake }) => {
+      const repo = fake.repoOrThrow(params.owner, params.repo);
+      const review = fake.state.reviews.find((r) => r.repoKey === repoKey(repo.owner, repo.name) && r.pullNumber === Number(params.number) && r.id === Number(params.reviewId));
+      if (!review) throw notFound();
+      return { body: toReview(fake.shape, repo, review) };
+    }),
+
     route("GET", "/repos/:owner/:repo/pulls/:number/reviews/:reviewId/comments", ({ params, fake }) => {
       const repo = fake.repoOrThrow(params.owner, params.repo);
       const review = fake.state.reviews.find((r) => r.repoKey === repoKey(repo.owner, repo.name) && r.pullNumber === Number(params.number) && r.id === Number(params.reviewId));

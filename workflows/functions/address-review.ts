@@ -1,59 +1,119 @@
-// Answers a trusted human's review or comment on a factory PR: a fixer session with the
-// feedback, a push to the PR's branch, the repository's tests on the result, and one reply
-// saying what changed, whether the tests pass, and what it cost.
-import { loadHumanFeedback } from "../../lib/tasks/load-human-feedback";
+// Answers a human's review or comment on a factory PR, at any time during or after its run:
+// check the author has write access (GitHub's collaborator permission), record a follow-up with
+// its own budget, wait for the task branch's lease (one writer per branch: run-task and other
+// follow-ups queue), then fixer -> push -> the repository's tests -> reviewer re-review -> one
+// reply with what changed, the test result and the cost, and release the branch.
+import { NonRetriableError } from "inngest";
+import { z } from "zod";
+import type { SessionOutcome } from "../../lib/agents/session-outcome";
+import { submitReviewInput } from "../../lib/agents/terminal-tools";
+import { AppError } from "../../lib/errors";
+import { readWriteAccess } from "../../lib/github/read-write-access";
 import { answerHumanFeedback } from "../../lib/tasks/answer-human-feedback";
-import { loadWorkContext } from "../../lib/tasks/load-work-context";
-import { runTaskChecks } from "../../lib/tasks/run-task-checks";
-import { updateTaskStatusComment } from "../../lib/tasks/update-task-status-comment";
-import { describeTask, startRoleSession } from "../../lib/tasks/start-role-session";
+import { failFollowUp, isFollowUpQueuedBehind, readFollowUpLease, recordFollowUp, renewFollowUpLease, startFollowUp } from "../../lib/tasks/follow-up";
+import {
+  noteFollowUpOnStatusComment, publishFollowUpReview, startFollowUpFixer, startFollowUpReviewer, testFollowUpChange,
+} from "../../lib/tasks/follow-up-sessions";
+import { feedbackSourceKey, loadHumanFeedback, type FeedbackSource } from "../../lib/tasks/load-human-feedback";
+import { branchLeaseTtlMs, holdBranchLease, releaseBranchLease } from "../branch-lease-steps";
 import { inngest } from "../client";
 import { githubIssueCommentCreated, githubReviewSubmitted } from "../events";
 import { runSessionSteps } from "../run-session-steps";
+
+/** Review states worth an answer; approvals and dismissals ask for nothing. */
+const answeredStates = new Set(["changes_requested", "commented"]);
+
+/** The triggering event's source, as the onFailure handler reads it back. */
+const feedbackEventData = z.object({ reviewId: z.number().int().optional(), commentId: z.number().int().optional() });
+
+function sourceOf(data: { reviewId?: number; commentId?: number }): FeedbackSource {
+  return data.reviewId !== undefined ? { kind: "review", reviewId: data.reviewId } : { kind: "comment", commentId: data.commentId! };
+}
+
+/** GitHub saying "no such review or comment" cannot change on retry: fail at once, with the reason. */
+async function failFastWhenMissing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** Renews the follow-up's lease at a step boundary; a lease lost to another writer ends the follow-up. */
+async function keepBranchLease(followUpId: string): Promise<void> {
+  if (!(await renewFollowUpLease({ followUpId, ttlMs: branchLeaseTtlMs }))) {
+    throw new NonRetriableError("The follow-up lost its branch lease to another writer; it stops rather than write to the branch concurrently.");
+  }
+}
 
 export const addressReview = inngest.createFunction(
   {
     id: "address-review",
     retries: 3,
     triggers: [githubReviewSubmitted, githubIssueCommentCreated],
-    // One fixer per PR at a time: two answers must not race on the same branch.
-    concurrency: { key: "event.data.repository + '#' + string(event.data.pullRequestNumber)", limit: 1 },
+    // Nothing stays "running": the follow-up ends failed with the reason, and the branch is freed.
+    onFailure: async ({ event, error, step }) => {
+      const parsed = feedbackEventData.safeParse(event.data.event.data);
+      if (!parsed.success || (parsed.data.reviewId === undefined && parsed.data.commentId === undefined)) return;
+      const sourceKey = feedbackSourceKey(sourceOf(parsed.data));
+      const lease = await step.run("mark-follow-up-failed", () => failFollowUp({ sourceKey, reason: `Answering the feedback failed: ${error.message}` }));
+      if (lease) await releaseBranchLease(step, { ...lease, stepPrefix: "lease" });
+    },
   },
   async ({ event, step }) => {
     const data = event.data;
-    if (!data.isTrusted) return { skipped: "author has no write access" };
-    if ("state" in data && !["changes_requested", "commented"].includes(data.state.toLowerCase())) return { skipped: `review state ${data.state}` };
+    const [owner, repo] = data.repository.split("/");
+    const source = sourceOf(data);
+    if (!data.isTrusted) return { skipped: `author ${data.author} (${data.authorAssociation}) has no write access` };
+    if ("state" in data && !answeredStates.has(data.state.toLowerCase())) return { skipped: `review state ${data.state}` };
 
-    const feedback = await step.run("load-feedback", () =>
-      loadHumanFeedback({
-        repository: data.repository,
-        pullRequestNumber: data.pullRequestNumber,
-        author: data.author,
-        source: "reviewId" in data ? { kind: "review", reviewId: data.reviewId } : { kind: "comment", commentId: data.commentId },
+    // The association says nothing certain about write access; GitHub's permission does.
+    const access = await step.run("check-write-access", () => readWriteAccess({ owner, repo, username: data.author }));
+    if (!access.hasWriteAccess) return { skipped: `author ${data.author} has ${access.roleName ?? access.permission} access to ${data.repository}, not write` };
+
+    const recorded = await step.run("record-follow-up", () =>
+      failFastWhenMissing(async () => {
+        const feedback = await loadHumanFeedback({ repository: data.repository, pullRequestNumber: data.pullRequestNumber, source });
+        if ("skipped" in feedback) return feedback;
+        if (feedback.author.toLowerCase() !== data.author.toLowerCase()) return { skipped: `GitHub says ${feedback.key} is by ${feedback.author}, not ${data.author}` };
+        const followUp = await recordFollowUp(feedback);
+        return { followUpId: followUp.id, status: followUp.status, feedbackText: feedback.text };
       }),
     );
-    if (!feedback) return { skipped: "nothing to address (not an open factory PR, already handled, or empty)" };
+    if ("skipped" in recorded) return recorded;
+    if (recorded.status !== "queued") return { skipped: `feedback ${feedbackSourceKey(source)} is already ${recorded.status}` };
+    const { followUpId, feedbackText } = recorded;
 
-    const fixerId = await step.run("start-fixer", async () => {
-      const context = await loadWorkContext({ runId: feedback.runId, taskId: feedback.taskId });
-      return startRoleSession({
-        context, role: "fixer", branch: context.task!.branch, task: describeTask(context.task!),
-        feedback: [{ source: `review by ${feedback.author}`, text: feedback.text }],
+    const lease = await step.run("read-lease", () => readFollowUpLease(followUpId));
+    await holdBranchLease(step, { ...lease, stepPrefix: "lease", isQueuedBehind: () => isFollowUpQueuedBehind(followUpId) });
+    await step.run("start-follow-up", () => startFollowUp(followUpId));
+
+    const fixerId = await step.run("start-fixer", () => startFollowUpFixer({ followUpId, feedbackText }));
+    const fixer = await runSessionSteps(step, { sessionId: fixerId, stepPrefix: "fix" });
+    let testResult: "passed" | "failed" | "not_run" | null = null;
+    let reviewer: SessionOutcome | null = null;
+    let review: { verdict: "approve" | "request_changes"; url: string } | null = null;
+    if (fixer.stopReason === "finished") {
+      const checks = await step.run("test-after-fix", async () => {
+        await keepBranchLease(followUpId);
+        return testFollowUpChange({ followUpId });
       });
-    });
-    const outcome = await runSessionSteps(step, { sessionId: fixerId, stepPrefix: "fix" });
-    // The change goes through the same deterministic check as the loop's, and the PR says so.
-    const checks =
-      outcome.stopReason === "finished"
-        ? await step.run("test-after-fix", async () => {
-            const context = await loadWorkContext({ runId: feedback.runId, taskId: feedback.taskId });
-            const result = await runTaskChecks({ context, iteration: context.task!.iteration });
-            await updateTaskStatusComment({ context, iteration: context.task!.iteration, testResult: result.testResult, verdict: "pending", note: `Changed for review by @${feedback.author}; awaiting re-review.` });
-            return result;
-          })
-        : null;
-    return step.run("reply", async () =>
-      answerHumanFeedback({ context: await loadWorkContext({ runId: feedback.runId, taskId: feedback.taskId }), feedback, outcome, testResult: checks?.testResult }),
-    );
+      testResult = checks.testResult;
+      const reviewerId = await step.run("start-reviewer", async () => {
+        await keepBranchLease(followUpId);
+        return startFollowUpReviewer({ followUpId, feedbackText, testResult: checks.testResult, testOutputTail: checks.outputTail });
+      });
+      reviewer = await runSessionSteps(step, { sessionId: reviewerId, stepPrefix: "re-review" });
+      if (reviewer.stopReason === "submitted") {
+        const submitted = submitReviewInput.parse(reviewer.result);
+        review = await step.run("publish-re-review", () => publishFollowUpReview({ followUpId, review: submitted, sessionId: reviewerId }));
+        const verdict = review.verdict;
+        await step.run("status-comment", () => noteFollowUpOnStatusComment({ followUpId, testResult: checks.testResult, verdict }));
+      }
+    }
+    const answer = await step.run("reply", () => answerHumanFeedback({ followUpId, fixer, testResult, reviewer, review }));
+    await releaseBranchLease(step, { ...lease, stepPrefix: "lease" });
+    return { followUpId, ...answer };
   },
 );
