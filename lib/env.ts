@@ -33,6 +33,23 @@ const url = z.url({ message: "expected an absolute URL, e.g. http://localhost:30
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
+/** A whole-number sandbox limit with a default and a floor low enough for tests, not for work. */
+const sandboxLimit = (fallback: number, minimum: number) =>
+  z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number({ message: `expected a whole number (default ${fallback})` }).int().min(minimum).default(fallback));
+
+/** Package registries a repository's setup command needs: npm, PyPI, the Go module proxy, crates.io. */
+export const defaultSetupAllowedHosts = [
+  "registry.npmjs.org",
+  "registry.yarnpkg.com",
+  "pypi.org",
+  "files.pythonhosted.org",
+  "proxy.golang.org",
+  "sum.golang.org",
+  "index.crates.io",
+  "static.crates.io",
+  "crates.io",
+];
+
 const envSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"])),
   PORT: optional(z.coerce.number().int().min(1).max(65535)),
@@ -49,6 +66,19 @@ const envSchema = z.object({
   FACTORY_MODEL_FIXER: optional(modelRef),
   FACTORY_MODEL_PRICES: optional(modelPrices),
   FACTORY_SANDBOX: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["bwrap", "none"], { message: 'expected "bwrap" (default) or "none"' }).default("bwrap")),
+  // Resource limits of every sandboxed command (agent commands, setup, tests); see lib/sandbox/resource-limits.ts.
+  FACTORY_SANDBOX_MEMORY_MB: sandboxLimit(2048, 64),
+  FACTORY_SANDBOX_PIDS: sandboxLimit(512, 16),
+  FACTORY_SANDBOX_CPU_SECONDS: sandboxLimit(1800, 1),
+  FACTORY_SANDBOX_CPUS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number({ message: "expected a number of CPUs, e.g. 1 or 1.5" }).min(0.1).max(1024).optional()),
+  FACTORY_SANDBOX_FILE_SIZE_MB: sandboxLimit(1024, 1),
+  FACTORY_SANDBOX_DISK_MB: sandboxLimit(10240, 16),
+  /** Hosts the setup command may reach through the egress proxy; "*.example.com" allows subdomains. */
+  FACTORY_SETUP_ALLOWED_HOSTS: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : String(v).split(",").map((host) => host.trim().toLowerCase()).filter(Boolean)),
+    z.array(z.string().regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, { message: 'expected comma-separated host names, e.g. "registry.npmjs.org,*.pythonhosted.org"' }))
+      .default(defaultSetupAllowedHosts),
+  ),
   OPENAI_API_KEY: optional(z.string()),
   OPENAI_BASE_URL: optional(url),
   ANTHROPIC_API_KEY: optional(z.string()),

@@ -20,19 +20,28 @@ const etcFiles = [
   "/etc/services", "/etc/protocols", "/etc/ssl/openssl.cnf", "/etc/magic", "/etc/terminfo", "/etc/inputrc",
 ];
 
-/** Only the setup command (dependency install) gets these: name resolution and CA certificates. */
-const networkEtcFiles = [
-  "/etc/resolv.conf", "/etc/hosts", "/etc/gai.conf", "/etc/host.conf", "/etc/ssl/certs",
-  "/etc/ca-certificates", "/etc/ca-certificates.conf", "/etc/npmrc",
-];
+/**
+ * Only the setup command (dependency install) gets these: CA certificates and npm's config.
+ * No resolver config: it has no network of its own, and the egress proxy resolves names.
+ */
+const networkEtcFiles = ["/etc/ssl/certs", "/etc/ca-certificates", "/etc/ca-certificates.conf", "/etc/npmrc"];
+
+/** Where the egress proxy's socket and the bridge to it appear inside the sandbox. */
+export const egressPaths = { socket: "/run/factory/egress.sock", bridge: "/run/factory/egress-bridge.cjs", port: 3128 };
 
 /** Merged-/usr systems have these as symlinks; older ones as real directories. */
 const rootLinks = ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
 
-export function buildBwrapArgs(options: { workspace: string; allowNetwork: boolean }): BwrapInvocation {
+export function buildBwrapArgs(options: {
+  workspace: string;
+  /** The egress proxy's Unix socket on the host (setup commands); without it, no way out at all. */
+  egress?: { socketPath: string; bridgeSource: string };
+}): BwrapInvocation {
   const workspace = realpathSync(options.workspace);
+  // Always a network namespace of its own, with loopback only: setup reaches the registries
+  // through the egress proxy's socket, never through the host's network.
   const args = ["--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session"];
-  if (options.allowNetwork) args.push("--share-net");
+  const hasEgress = Boolean(options.egress);
 
   args.push("--ro-bind", "/usr", "/usr");
   for (const link of rootLinks) {
@@ -46,17 +55,23 @@ export function buildBwrapArgs(options: { workspace: string; allowNetwork: boole
   if (nodePrefix) args.push("--ro-bind", nodePrefix, nodePrefix);
 
   args.push("--dir", "/etc");
-  for (const file of [...etcFiles, ...(options.allowNetwork ? networkEtcFiles : [])]) {
+  for (const file of [...etcFiles, ...(hasEgress ? networkEtcFiles : [])]) {
     if (existsSync(file)) args.push("--ro-bind", file, file);
   }
   const dataFds = [
     { fd: 3, content: buildPasswd(), dest: "/etc/passwd" },
     { fd: 4, content: buildGroup(), dest: "/etc/group" },
   ];
-  if (!options.allowNetwork) dataFds.push({ fd: 5, content: "127.0.0.1 localhost\n::1 localhost\n", dest: "/etc/hosts" });
+  dataFds.push({ fd: 5, content: "127.0.0.1 localhost\n::1 localhost\n", dest: "/etc/hosts" });
   for (const data of dataFds) args.push("--perms", "0644", "--ro-bind-data", String(data.fd), data.dest);
 
   args.push("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--dir", sandboxHome, "--tmpfs", "/run");
+  if (options.egress) {
+    // Connecting to a Unix socket needs no write access to its mount: read-only is enough.
+    args.push("--dir", path.dirname(egressPaths.socket), "--ro-bind", options.egress.socketPath, egressPaths.socket);
+    dataFds.push({ fd: 6, content: options.egress.bridgeSource, dest: egressPaths.bridge });
+    args.push("--perms", "0644", "--ro-bind-data", "6", egressPaths.bridge);
+  }
   args.push("--bind", workspace, workspace);
   // Host-side git (commits, pushes with the token) trusts .git/config and hooks; the sandbox
   // must not be able to plant a core.fsmonitor or a remote URL there.
@@ -64,7 +79,11 @@ export function buildBwrapArgs(options: { workspace: string; allowNetwork: boole
   if (existsSync(gitDir)) args.push("--ro-bind", gitDir, gitDir);
   args.push("--chdir", workspace);
 
-  const env = buildSandboxEnv({ extraPathDirs: nodePrefix ? [path.join(nodePrefix, "bin")] : [] });
+  const proxyUrl = `http://127.0.0.1:${egressPaths.port}`;
+  const proxyEnv: Record<string, string> = hasEgress
+    ? { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, http_proxy: proxyUrl, https_proxy: proxyUrl, npm_config_proxy: proxyUrl, npm_config_https_proxy: proxyUrl, NO_PROXY: "", no_proxy: "" }
+    : {};
+  const env = { ...buildSandboxEnv({ extraPathDirs: nodePrefix ? [path.join(nodePrefix, "bin")] : [] }), ...proxyEnv };
   args.push("--clearenv");
   for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
 

@@ -93,7 +93,7 @@ describe("runSandboxed", () => {
     expect(result.output).not.toMatch(/DATABASE_URL|FACTORY_DATA_DIR|vitest/);
   });
 
-  it("has no network, not even to 127.0.0.1; the setup command's network mode does", async () => {
+  it("has no network, not even to 127.0.0.1, and neither has the setup command (it gets only the egress proxy)", async () => {
     let connections = 0;
     const server = net.createServer((socket) => {
       connections += 1;
@@ -107,12 +107,12 @@ describe("runSandboxed", () => {
       const offline = await run(probe);
       expect(offline.output).toMatch(/BLOCKED (ECONNREFUSED|ENETUNREACH)/);
       expect(offline.exitCode).toBe(3);
-      expect(connections).toBe(0);
 
-      const online = await run(probe, { allowNetwork: true });
-      expect(online.output).toContain("CONNECTED");
-      expect(connections).toBe(1);
-      expect(findCanaries(online.output)).toEqual([]);
+      const setup = await run(`${probe}; echo "proxy=$HTTPS_PROXY"`, { allowNetwork: true });
+      expect(setup.output).toMatch(/BLOCKED (ECONNREFUSED|ENETUNREACH)/);
+      expect(setup.output).toContain("proxy=http://127.0.0.1:3128");
+      expect(connections).toBe(0);
+      expect(findCanaries(setup.output)).toEqual([]);
     } finally {
       server.close();
     }

@@ -1,15 +1,23 @@
-// Runs one shell command for an agent (no network) or for a repository's setup (network),
-// isolated with bubblewrap: see build-bwrap-args.ts for what is visible inside.
+// Runs one shell command for an agent (no network) or for a repository's setup (registries
+// only, through the egress proxy), isolated with bubblewrap (see build-bwrap-args.ts for what
+// is visible inside) and held to resource limits (see resource-limits.ts). If the limits
+// cannot be applied, the command does not run.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { realpathSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Writable } from "node:stream";
+import { getEnv } from "../env";
 import { AppError } from "../errors";
-import { buildBwrapArgs } from "./build-bwrap-args";
+import { buildBwrapArgs, egressPaths } from "./build-bwrap-args";
+import { CgroupUnavailableError, createCommandCgroup, type CommandCgroup } from "./command-cgroup";
+import { egressBridgeSource, startEgressProxy, type EgressPolicy, type EgressProxy } from "./egress-proxy";
 import { resolveSandboxMode, warnUnsandboxedOnce } from "./resolve-sandbox-mode";
+import { buildLimitedLauncher, describeLimitExceeded, readResourceLimits, type LimitExceeded, type LimitKind, type ResourceLimits } from "./resource-limits";
 import { buildSandboxEnv } from "./sandbox-env";
 import { createTailBuffer } from "./tail-buffer";
+import { watchLimits } from "./watch-limits";
 
 export type RunSandboxedOptions = {
   /** The session's workspace: the only writable host directory inside. */
@@ -17,8 +25,16 @@ export type RunSandboxedOptions = {
   /** Run by /bin/sh -c, with the workspace as working directory. */
   command: string;
   timeoutSec?: number;
+  /**
+   * The repository's setup command: it may reach the allowlisted package registries through
+   * the egress proxy. Never the host's network, loopback or private ranges.
+   */
   allowNetwork?: boolean;
   maxOutputBytes?: number;
+  /** Defaults to FACTORY_SANDBOX_* (lib/env.ts). */
+  limits?: ResourceLimits;
+  /** Defaults to FACTORY_SETUP_ALLOWED_HOSTS; tests inject a resolver here (see EgressPolicy). */
+  egressPolicy?: EgressPolicy;
 };
 
 export type SandboxResult = {
@@ -28,10 +44,15 @@ export type SandboxResult = {
   output: string;
   isTimedOut: boolean;
   isTruncated: boolean;
+  /** Set when the command was stopped for exceeding a resource limit. */
+  limitExceeded?: LimitExceeded;
+  /** Destinations the egress proxy refused (setup commands). */
+  egressRefusals: string[];
 };
 
 export const defaultTimeoutSec = 120;
 export const defaultMaxOutputBytes = 64 * 1024;
+const sigxfsz = os.constants.signals.SIGXFSZ;
 
 export async function runSandboxed(options: RunSandboxedOptions): Promise<SandboxResult> {
   const timeoutSec = options.timeoutSec ?? defaultTimeoutSec;
@@ -42,16 +63,39 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
 
   const mode = resolveSandboxMode();
   if (mode.kind === "unavailable") throw new AppError("unavailable", mode.message);
+  if (mode.kind === "none") return runUnsandboxed(workspace, shellArgs, { timeoutSec, maxOutputBytes });
 
-  let child: ChildProcess;
-  let cleanup = () => {};
-  if (mode.kind === "bwrap") {
-    const invocation = buildBwrapArgs({ workspace, allowNetwork: options.allowNetwork ?? false });
-    const extraFds = invocation.dataFds.map(() => "pipe" as const);
-    child = spawn(mode.bwrapPath, [...invocation.args, "--", ...shellArgs], {
+  const limits = options.limits ?? readResourceLimits();
+  let cgroup: CommandCgroup;
+  try {
+    cgroup = await createCommandCgroup(limits);
+  } catch (error) {
+    if (!(error instanceof CgroupUnavailableError)) throw error;
+    throw new AppError(
+      "unavailable",
+      `Refusing to run the command: its resource limits (processes, memory, CPU) cannot be applied: ${error.message}. ` +
+        "Run the factory as root, or inside a cgroup v2 subtree delegated to its user (systemd: Delegate=yes), " +
+        "or set FACTORY_SANDBOX=none to run commands unsandboxed and unlimited (unsafe).",
+    );
+  }
+
+  let proxy: EgressProxy | undefined;
+  let proxyDir: string | undefined;
+  try {
+    let egress: { socketPath: string; bridgeSource: string } | undefined;
+    if (options.allowNetwork) {
+      proxyDir = await mkdtemp(path.join(os.tmpdir(), "factory-egress-"));
+      const socketPath = path.join(proxyDir, "proxy.sock");
+      proxy = await startEgressProxy(options.egressPolicy ?? { allowedHosts: getEnv().FACTORY_SETUP_ALLOWED_HOSTS }, socketPath);
+      egress = { socketPath, bridgeSource: egressBridgeSource };
+    }
+    const invocation = buildBwrapArgs({ workspace, egress });
+    const inner = egress ? [process.execPath, egressPaths.bridge, egressPaths.socket, String(egressPaths.port), ...shellArgs] : shellArgs;
+    const launcher = buildLimitedLauncher({ procsFiles: cgroup.procsFiles, limits });
+    const child = spawn(launcher[0], [...launcher.slice(1), mode.bwrapPath, ...invocation.args, "--", ...inner], {
       // bwrap's own environ is readable inside as /proc/1/environ, so it gets the clean env too.
       env: invocation.env as NodeJS.ProcessEnv,
-      stdio: ["ignore", "pipe", "pipe", ...extraFds],
+      stdio: ["ignore", "pipe", "pipe", ...invocation.dataFds.map(() => "pipe" as const)],
       detached: true,
     });
     for (const data of invocation.dataFds) {
@@ -59,49 +103,71 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
       stream.on("error", () => {}); // bwrap failing early closes it; its exit code tells why
       stream.end(data.content);
     }
-  } else {
-    warnUnsandboxedOnce();
-    const home = mkdtempSync(path.join(os.tmpdir(), "factory-unsandboxed-home-"));
-    cleanup = () => rmSync(home, { recursive: true, force: true });
-    child = spawn(shellArgs[0], shellArgs.slice(1), {
+    const result = await collectResult(child, { timeoutSec, maxOutputBytes, cgroup, workspace, limits });
+    return { ...result, egressRefusals: proxy?.refusals ?? [] };
+  } finally {
+    await cgroup.remove();
+    await proxy?.close();
+    if (proxyDir) await rm(proxyDir, { recursive: true, force: true });
+  }
+}
+
+/** FACTORY_SANDBOX=none: the operator chose no isolation and no limits; only the env is scrubbed. */
+async function runUnsandboxed(workspace: string, shellArgs: string[], options: { timeoutSec: number; maxOutputBytes: number }): Promise<SandboxResult> {
+  warnUnsandboxedOnce();
+  const home = await mkdtemp(path.join(os.tmpdir(), "factory-unsandboxed-home-"));
+  try {
+    const child = spawn(shellArgs[0], shellArgs.slice(1), {
       cwd: workspace,
       env: buildSandboxEnv({ home }) as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
-  }
-
-  try {
-    return await collectResult(child, { timeoutSec, maxOutputBytes });
+    return { ...(await collectResult(child, options)), egressRefusals: [] };
   } finally {
-    cleanup();
+    await rm(home, { recursive: true, force: true });
   }
 }
 
 function collectResult(
   child: ChildProcess,
-  options: { timeoutSec: number; maxOutputBytes: number },
-): Promise<SandboxResult> {
+  options: { timeoutSec: number; maxOutputBytes: number; cgroup?: CommandCgroup; workspace?: string; limits?: ResourceLimits },
+): Promise<Omit<SandboxResult, "egressRefusals">> {
   const tail = createTailBuffer(options.maxOutputBytes);
   child.stdout?.on("data", (chunk: Buffer) => tail.push(chunk));
   child.stderr?.on("data", (chunk: Buffer) => tail.push(chunk));
 
   return new Promise((resolve, reject) => {
     let isTimedOut = false;
+    let exceeded: LimitKind | undefined;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
     // Killing the process group takes bwrap down; --die-with-parent and the pid namespace
-    // then take every process inside with it, however deep the tree.
+    // then take every process inside with it, however deep the tree. The cgroup kill is the
+    // belt to those braces: nothing that joined the group survives it.
     const killTree = () => {
       try {
         if (child.pid) process.kill(-child.pid, "SIGKILL");
       } catch {
         // already gone
       }
+      void options.cgroup?.killAll().catch(() => {});
     };
     const timer = setTimeout(() => {
       isTimedOut = true;
       killTree();
     }, options.timeoutSec * 1000);
+    const watcher =
+      options.cgroup && options.workspace && options.limits
+        ? watchLimits({
+            cgroup: options.cgroup,
+            workspace: options.workspace,
+            limits: options.limits,
+            onExceeded: (kind) => {
+              exceeded ??= kind;
+              killTree();
+            },
+          })
+        : undefined;
 
     let isFinished = false;
     const finish = () => {
@@ -109,17 +175,24 @@ function collectResult(
       isFinished = true;
       clearTimeout(timer);
       clearTimeout(streamGrace);
+      watcher?.stop();
       const { text, isTruncated } = tail.read();
-      const exitCode = isTimedOut
-        ? 124
-        : (exit?.code ?? 128 + (exit?.signal ? os.constants.signals[exit.signal] : 0));
-      const note = isTimedOut ? `\n[timed out after ${options.timeoutSec}s; the command and its children were killed]` : "";
-      resolve({ exitCode, output: text + note, isTimedOut, isTruncated });
+      const exitCode = isTimedOut ? 124 : (exit?.code ?? 128 + (exit?.signal ? os.constants.signals[exit.signal] : 0));
+      // RLIMIT_FSIZE: the writer gets SIGXFSZ (the shell reports 128+25), or EFBIG where it ignores the signal.
+      if (!exceeded && options.limits && (exitCode === 128 + sigxfsz || /File size limit exceeded|File too large/.test(text))) exceeded = "file_size";
+      const limitExceeded = exceeded && options.limits ? describeLimitExceeded(exceeded, options.limits) : undefined;
+      const note = isTimedOut
+        ? `\n[timed out after ${options.timeoutSec}s; the command and its children were killed]`
+        : limitExceeded && limitExceeded.kind !== "file_size"
+          ? `\n[${limitExceeded.message}]`
+          : "";
+      resolve({ exitCode, output: text + note, isTimedOut, isTruncated, ...(limitExceeded ? { limitExceeded } : {}) });
     };
 
     let streamGrace: NodeJS.Timeout | undefined;
     child.on("error", (error) => {
       clearTimeout(timer);
+      watcher?.stop();
       reject(new AppError("internal", `Could not start the sandbox: ${error.message}`, { cause: error }));
     });
     child.on("exit", (code, signal) => {

@@ -34,9 +34,10 @@ export async function runCommand(args: { command: string; timeoutSec?: number },
 
   const header = [`exit code: ${result.exitCode}`];
   if (result.isTimedOut) header.push(`timed out after ${timeoutSec}s: the command and everything it started were killed`);
+  if (result.limitExceeded) header.push(result.limitExceeded.message);
   if (result.isTruncated) header.push("output truncated: showing only its last part");
   const output = `${header.join("\n")}\n${result.output || "(no output)"}`;
-  return { output, isError: result.isTimedOut, changedFiles: diffSnapshots(before, after) };
+  return { output, isError: result.isTimedOut || Boolean(result.limitExceeded), changedFiles: diffSnapshots(before, after) };
 }
 
 type Snapshot = Map<string, string> | null;
