@@ -6,8 +6,11 @@ import type { ProfileSource } from "../generated/prisma/enums";
 
 export const maxCommandLength = 2000;
 
-/** Control characters (C0, DEL, C1) and the bidi overrides that make text read differently than it runs. */
-const unprintablePattern = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/**
+ * Control characters (C0 but tab, DEL, C1) and the bidi overrides that make text read
+ * differently than it runs. NUL and line breaks have their own messages.
+ */
+const unprintablePattern = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * One shell command line, trimmed. "" is allowed and means "none". Commands run in the
