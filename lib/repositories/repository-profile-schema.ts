@@ -3,6 +3,7 @@
 // imports, so the browser can validate with the same rules.
 import { z } from "zod";
 import type { ProfileSource } from "../generated/prisma/enums";
+import { describeRepositoryNameProblem } from "../github/repository-name";
 
 export const maxCommandLength = 2000;
 
@@ -61,10 +62,12 @@ export const updateRepositoryProfileInput = z
 
 export type UpdateRepositoryProfileInput = z.infer<typeof updateRepositoryProfileInput>;
 
-/** `owner/name` path segments, as GitHub allows them. */
-export const repositoryRefInput = z.object({
-  owner: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, { message: "must be a GitHub owner (letters, digits and -)" }),
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, { message: "must be a GitHub repository name (letters, digits, ., _ and -)" }),
+/** `owner/name` path segments, checked against GitHub's naming rules; the error names the bad one. */
+export const repositoryRefInput = z.object({ owner: z.string(), name: z.string() }).superRefine((ref, ctx) => {
+  const ownerProblem = describeRepositoryNameProblem(`${ref.owner}/x`);
+  if (ownerProblem) return void ctx.addIssue({ code: "custom", path: ["owner"], message: ownerProblem });
+  const nameProblem = describeRepositoryNameProblem(`${ref.owner}/${ref.name}`);
+  if (nameProblem) ctx.addIssue({ code: "custom", path: ["name"], message: nameProblem });
 });
 
 /** A repository's profile as the API sends it; JSON-safe, so workflow steps can return it too. */
