@@ -142,17 +142,21 @@ async function detectLayout(): Promise<Layout> {
   const unified = membership.find((line) => line.startsWith("0::"))?.slice(3);
   const v2Mount = mounts.find((m) => m.type === "cgroup2");
   if (unified !== undefined && v2Mount) {
+    // As root: a group of our own at the top of the hierarchy, beside the service manager's
+    // (as Docker's cgroupfs driver does), so the app's own group is left alone. Otherwise the
+    // subtree delegated to this process (systemd Delegate=yes, rootless setups).
     const own = path.join(v2Mount.mountPoint, path.relative(v2Mount.root, unified));
-    const available = (await readText(path.join(own, "cgroup.controllers"))).split(/\s+/);
-    if (available.includes("pids") && available.includes("memory")) {
+    const topLevel = path.join(v2Mount.mountPoint, "factory-sandbox");
+    for (const [parent, enable] of [
+      [topLevel, () => enableV2TopLevel(v2Mount.mountPoint, topLevel)],
+      [own, () => enableV2Delegated(own)],
+    ] as const) {
       try {
-        await enableV2Controllers(own, available.includes("cpu"));
-        return { version: 2, parent: own };
+        await enable();
+        return { version: 2, parent };
       } catch (error) {
-        problems.push(`cgroup v2 at ${own}: ${(error as Error).message}`);
+        problems.push(`cgroup v2 at ${parent}: ${(error as Error).message}`);
       }
-    } else {
-      problems.push(`cgroup v2 at ${own} does not offer the pids and memory controllers`);
     }
   }
   const pids = v1Dir("pids");
@@ -172,13 +176,26 @@ async function detectLayout(): Promise<Layout> {
   throw new CgroupUnavailableError(problems.join("; ") || "no usable cgroup hierarchy");
 }
 
+async function v2Controllers(dir: string): Promise<string[]> {
+  const available = (await readText(path.join(dir, "cgroup.controllers"))).split(/\s+/);
+  if (!available.includes("pids") || !available.includes("memory")) throw new Error("the pids and memory controllers are not available");
+  return ["+pids", "+memory", ...(available.includes("cpu") ? ["+cpu"] : [])];
+}
+
+async function enableV2TopLevel(mountPoint: string, topLevel: string): Promise<void> {
+  // The root group may hold processes, so enabling controllers for its children always works.
+  await writeFile(path.join(mountPoint, "cgroup.subtree_control"), (await v2Controllers(mountPoint)).join(" "));
+  await mkdir(topLevel, { recursive: true });
+  await writeFile(path.join(topLevel, "cgroup.subtree_control"), (await v2Controllers(topLevel)).join(" "));
+}
+
 /**
  * Controllers can be handed to children only by a cgroup without processes of its own (the
  * "no internal processes" rule), so this process first moves into a leaf, as container
  * runtimes do when they nest.
  */
-async function enableV2Controllers(own: string, hasCpu: boolean): Promise<void> {
-  const controllers = ["+pids", "+memory", ...(hasCpu ? ["+cpu"] : [])].join(" ");
+async function enableV2Delegated(own: string): Promise<void> {
+  const controllers = (await v2Controllers(own)).join(" ");
   const subtree = path.join(own, "cgroup.subtree_control");
   try {
     await writeFile(subtree, controllers);
