@@ -39,7 +39,42 @@ export const submitPlanInput = z
         if (dependency === task.key) ctx.addIssue({ code: "custom", message: `task "${task.key}" depends on itself` });
       }
     }
+    const cycle = findDependencyCycle(plan.tasks);
+    if (cycle && cycle.length > 2) {
+      ctx.addIssue({
+        code: "custom",
+        message: `the dependencies form a cycle: ${cycle.join(" -> ")}. Tasks run after what they depend on, so a cycle can never start; remove one of these dependencies (or merge the tasks) and submit the plan again`,
+      });
+    }
   });
+
+/**
+ * A dependency cycle as a path of keys that starts and ends at the same task
+ * ("a -> b -> a"), or null. Unknown keys are skipped: they are reported on their own.
+ */
+export function findDependencyCycle(tasks: { key: string; dependsOn: string[] }[]): string[] | null {
+  const dependsOn = new Map(tasks.map((task) => [task.key, task.dependsOn]));
+  const state = new Map<string, "visiting" | "done">();
+  const path: string[] = [];
+  const visit = (key: string): string[] | null => {
+    if (state.get(key) === "done" || !dependsOn.has(key)) return null;
+    if (state.get(key) === "visiting") return [...path.slice(path.indexOf(key)), key];
+    state.set(key, "visiting");
+    path.push(key);
+    for (const dependency of dependsOn.get(key) ?? []) {
+      const cycle = visit(dependency);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(key, "done");
+    return null;
+  };
+  for (const task of tasks) {
+    const cycle = visit(task.key);
+    if (cycle) return cycle;
+  }
+  return null;
+}
 
 export type FinishResult = z.infer<typeof finishInput>;
 export type SubmitReviewResult = z.infer<typeof submitReviewInput>;

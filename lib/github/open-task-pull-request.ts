@@ -13,7 +13,7 @@ export async function openTaskPullRequest(input: { taskId: string; client?: GitH
   const task = await db.task.findUnique({
     where: { id: input.taskId },
     select: {
-      id: true, key: true, title: true, description: true, acceptanceCriteria: true, branch: true, costUsd: true,
+      id: true, key: true, title: true, description: true, acceptanceCriteria: true, branch: true, baseBranch: true, dependsOn: true, costUsd: true,
       run: { select: { id: true, repository: { select: { id: true, owner: true, name: true, defaultBranch: true } } } },
     },
   });
@@ -23,10 +23,19 @@ export async function openTaskPullRequest(input: { taskId: string; client?: GitH
   const branch = task.branch ?? buildBranchName({ runId: task.run.id, taskKey: task.key });
   const runUrl = `${publicUrl()}/runs/${task.run.id}`;
 
+  // A dependent task's PR is stacked on its first dependency's branch and names every PR it builds on.
+  const dependencies = task.dependsOn.length
+    ? await db.task.findMany({ where: { runId: task.run.id, key: { in: task.dependsOn } }, select: { key: true, branch: true, pullRequest: { select: { number: true, url: true } } } })
+    : [];
+  const buildsOn = task.dependsOn.flatMap((key) => {
+    const dependency = dependencies.find((candidate) => candidate.key === key);
+    return dependency?.pullRequest && dependency.branch ? [{ ...dependency.pullRequest, branch: dependency.branch, taskKey: key }] : [];
+  });
+  buildsOn.sort((a, b) => Number(b.branch === task.baseBranch) - Number(a.branch === task.baseBranch));
   const pr = await openDraftPullRequest({
-    owner: repository.owner, repo: repository.name, client: input.client, head: branch, base: repository.defaultBranch,
+    owner: repository.owner, repo: repository.name, client: input.client, head: branch, base: task.baseBranch ?? repository.defaultBranch,
     title: `[factory] ${task.title}`,
-    body: renderPullRequestBody({ runId: task.run.id, runUrl, task, costUsd: Number(task.costUsd.toString()) }),
+    body: renderPullRequestBody({ runId: task.run.id, runUrl, task, costUsd: Number(task.costUsd.toString()), buildsOn }),
   });
 
   return db.$transaction(async (tx) => {

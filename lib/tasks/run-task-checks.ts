@@ -1,41 +1,77 @@
-// The deterministic feedback of the loop: the repository's own test command, run in the
-// sandbox on the pushed branch. Setup (dependency install) gets network; tests do not.
+// The deterministic feedback of the loop: the task's tests on the pushed branch head, read
+// per test, and compared with the same tests on the base commit (run once per base sha and
+// cached), so new failures are told from pre-existing ones.
 import { recordRunEvent } from "../runs/record-run-event";
-import { redactSecrets } from "../redact";
-import { runSandboxed } from "../sandbox/run-sandboxed";
+import { classifyFailures, formatTestFeedback, readOrRunTestBaseline, runTests, testKey, type FailingTest } from "../testing";
 import type { WorkContext } from "./load-work-context";
-import { openSessionWorkspace, taskCheckoutKey } from "./open-session-workspace";
+import { openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
 
-export type CheckResult = { testResult: "passed" | "failed" | "not_run"; outputTail: string };
+/**
+ * One test run of a task branch, as workflows and follow-ups use it. `feedback` is what the
+ * fixer and the reviewer read (failing tests with messages first, then the raw tail);
+ * `isBlocking` is false when every failure also fails on the base commit.
+ */
+export type TaskChecks = {
+  testResult: "passed" | "failed" | "not_run";
+  isBlocking: boolean;
+  headSha: string;
+  baseSha: string;
+  passed: number | null;
+  failed: number | null;
+  newFailures: FailingTest[];
+  preexisting: FailingTest[];
+  /** Keys (testKey) of every failing test, for the fail-to-pass judgement. */
+  failingKeys: string[];
+  format: string | null;
+  feedback: string;
+  outputTail: string;
+};
 
-const outputTailChars = 8_000;
-const commandTimeoutSec = 20 * 60;
+/** @deprecated name kept for callers written before structured results; same shape. */
+export type CheckResult = TaskChecks;
 
-export async function runTaskChecks(options: { context: WorkContext; iteration: number }): Promise<CheckResult> {
+export async function runTaskChecks(options: { context: WorkContext; iteration: number }): Promise<TaskChecks> {
   const { context, iteration } = options;
   const task = context.task!;
-  if (!context.repository.testCommand) {
-    await recordRunEvent({ runId: context.run.id, type: "task.tests", payload: { taskKey: task.key, iteration, testResult: "not_run", message: "The repository has no test command." } });
-    return { testResult: "not_run", outputTail: "" };
-  }
-  const { workspace } = await openSessionWorkspace({ repository: context.repository, workspaceKey: taskCheckoutKey(task.id), branch: task.branch! });
-  let output = "";
-  let exitCode = 0;
-  if (context.repository.setupCommand) {
-    const setup = await runSandboxed({ workspace, command: context.repository.setupCommand, timeoutSec: commandTimeoutSec, allowNetwork: true });
-    output += `$ ${context.repository.setupCommand}\n${setup.output}\n`;
-    exitCode = setup.exitCode;
-  }
-  if (exitCode === 0) {
-    const tests = await runSandboxed({ workspace, command: context.repository.testCommand, timeoutSec: commandTimeoutSec, allowNetwork: false });
-    output += `$ ${context.repository.testCommand}\n${tests.output}`;
-    exitCode = tests.exitCode;
-  }
-  const result: CheckResult = { testResult: exitCode === 0 ? "passed" : "failed", outputTail: redactSecrets(output).slice(-outputTailChars) };
+  const { commands, repository } = context;
+  const opened = await openSessionWorkspace({ repository, workspaceKey: taskCheckoutKey(task.id), branch: task.branch! });
+  const baseSha = await resolveBaseSha({ workspace: opened.workspace, baseBranch: task.baseBranch, defaultBranch: opened.defaultBranch });
+  const run = await runTests({ workspace: opened.workspace, ...commands });
+  // The base commit only matters when something failed; its run is cached per sha.
+  const baseline = run.outcome === "failed"
+    ? await readOrRunTestBaseline({
+        repositoryId: repository.id,
+        baseSha,
+        commands,
+        runOnBase: async () => {
+          const base = await openCommitWorkspace({ repository, workspaceKey: taskBaseCheckoutKey(task.id), branch: task.branch!, sha: baseSha });
+          return runTests({ workspace: base.workspace, ...commands });
+        },
+      })
+    : null;
+  const classified = classifyFailures(run, baseline);
+  const result: TaskChecks = {
+    testResult: run.outcome,
+    isBlocking: classified.isBlocking,
+    headSha: opened.headSha,
+    baseSha,
+    passed: run.passed,
+    failed: run.failed,
+    newFailures: classified.newFailures,
+    preexisting: classified.preexisting,
+    failingKeys: run.tests.filter((test) => test.status === "failed").map(testKey).slice(0, 1_000),
+    format: run.format,
+    feedback: formatTestFeedback({ run, classified }),
+    outputTail: run.outputTail,
+  };
   await recordRunEvent({
     runId: context.run.id,
     type: "task.tests",
-    payload: { taskKey: task.key, iteration, testResult: result.testResult, exitCode, outputTail: result.outputTail.slice(-2_000) },
+    payload: {
+      taskKey: task.key, iteration, testResult: run.outcome, headSha: opened.headSha, passed: run.passed, failed: run.failed,
+      newFailures: classified.newFailures.map((test) => test.name).slice(0, 20), preexisting: classified.preexisting.length,
+      isBlocking: classified.isBlocking, message: run.notRunReason, outputTail: run.outputTail.slice(-2_000),
+    },
   });
   return result;
 }

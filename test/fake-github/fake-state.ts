@@ -78,6 +78,18 @@ export type FakeCheckRun = {
   name: string;
   status: "queued" | "in_progress" | "completed";
   conclusion: "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required" | null;
+  /** What the check reported (title, summary) and its annotations, as CI writes them. */
+  output?: { title?: string | null; summary?: string | null; text?: string | null };
+  annotations?: FakeCheckAnnotation[];
+};
+
+export type FakeCheckAnnotation = {
+  path: string;
+  start_line: number;
+  end_line?: number;
+  annotation_level: "notice" | "warning" | "failure";
+  message: string;
+  title?: string | null;
 };
 
 export type FakeCommitStatus = {

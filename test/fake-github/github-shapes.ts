@@ -138,7 +138,10 @@ export function toCheckRun(ctx: ShapeContext, repo: FakeRepository, run: FakeChe
     id: run.id, head_sha: run.headSha, node_id: nodeId("CR", run.id), external_id: null, url,
     html_url: `${ctx.baseUrl}/${repo.owner}/${repo.name}/runs/${run.id}`, details_url: null, status: run.status,
     conclusion: run.conclusion, started_at: null, completed_at: run.status === "completed" ? new Date().toISOString() : null,
-    output: { title: null, summary: null, text: null, annotations_count: 0, annotations_url: `${url}/annotations` },
+    output: {
+      title: run.output?.title ?? null, summary: run.output?.summary ?? null, text: run.output?.text ?? null,
+      annotations_count: run.annotations?.length ?? 0, annotations_url: `${url}/annotations`,
+    },
     name: run.name, check_suite: { id: run.id + 1 }, app: null, pull_requests: [],
   };
 }

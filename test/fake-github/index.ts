@@ -11,7 +11,8 @@
  *   await gh.commitFiles(owner, name, { branch, files: { path: content | null }, message })
  *                                  a new branch starts from the default branch (what a push would do)
  *   await gh.branchSha(owner, name, branch)      sha or null
- *   gh.addCheckRun(owner, name, { headSha, name, status, conclusion }); gh.addCommitStatus(owner, name, { sha, state, context })
+ *   gh.addCheckRun(owner, name, { headSha, name, status, conclusion, output?, annotations? }); gh.addCommitStatus(owner, name, { sha, state, context })
+ *   gh.onPush(({ owner, name, branch, sha }) => ...)   after each git push, per moved branch (fake CI hooks here)
  *   gh.setPermission(owner, name, login, "admin" | "maintain" | "write" | "triage" | "read")
  *                                  what GET /repos/{o}/{r}/collaborators/{login}/permission answers for a user
  *                                  from addUser (none until set; the token's user: admin; unknown logins: 404)
@@ -51,6 +52,7 @@ import { reviewRoutes } from "./routes-reviews";
 import { fakeAppSlug, userRoutes } from "./routes-users";
 import { signWebhook, type WebhookInput } from "./sign-webhook";
 import { findPullOrThrow } from "./pull-helpers";
+import { runGit } from "./run-git";
 
 export type { FakeFault } from "./faults";
 export type { FakeAppOptions } from "./routes-app";
@@ -69,10 +71,19 @@ export type StartFakeGitHubOptions = {
 
 export type FakeGitHub = Awaited<ReturnType<typeof startFakeGitHub>>;
 
+/** A branch a git push moved. */
+export type FakePush = { owner: string; name: string; branch: string; sha: string };
+
+async function listBranches(dir: string): Promise<Map<string, string>> {
+  const out = await runGit(["for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads"], { cwd: dir });
+  return new Map(out.split("\n").filter(Boolean).map((line) => line.split(" ") as [string, string]));
+}
+
 export async function startFakeGitHub(options: StartFakeGitHubOptions) {
   const gitRoot = await mkdtemp(path.join(os.tmpdir(), "fake-github-"));
   const state = createFakeState();
   const faults = createFaultQueue();
+  const pushListeners = new Set<(push: FakePush) => void>();
   const tokenUser: FakeUser = { login: options.login ?? "factory-bot", id: 501, type: "User" };
   const appUser: FakeUser = { login: `${fakeAppSlug}[bot]`, id: 502, type: "Bot" };
   const otherUsers = new Map<string, FakeUser>();
@@ -136,10 +147,19 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions) {
       res.end("Repository not found.\n");
       return;
     }
+    const isPush = match[3] === "git-receive-pack";
+    const before = isPush && pushListeners.size ? await listBranches(repo.dir) : null;
     await serveGitHttpBackend({
       req, res, projectRoot: gitRoot, query, remoteUser: user?.login ?? "anonymous",
       pathInfo: `/${repo.owner}/${repo.name}.git/${match[3]}`,
     });
+    if (before) {
+      // What GitHub's push webhook (and CI behind it) would see: each branch that moved.
+      for (const [branch, sha] of await listBranches(repo.dir)) {
+        if (before.get(branch) === sha) continue;
+        for (const listener of pushListeners) listener({ owner: repo.owner, name: repo.name, branch, sha });
+      }
+    }
   }
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL) {
@@ -232,6 +252,11 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions) {
     },
     countRequests: (method: string, pathPattern: string | RegExp) =>
       state.requests.filter((r) => r.method === method && (typeof pathPattern === "string" ? r.path === pathPattern : pathPattern.test(r.path))).length,
+    /** Calls `listener` after every git push, once per branch it moved (a stand-in for CI). Returns an unsubscribe. */
+    onPush(listener: (push: FakePush) => void) {
+      pushListeners.add(listener);
+      return () => void pushListeners.delete(listener);
+    },
     injectFault: (fault: FakeFault) => faults.add(fault),
     /** Another GitHub user; returns a token the REST API accepts as them. */
     addUser(login: string): string {

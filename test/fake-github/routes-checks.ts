@@ -1,7 +1,7 @@
 // REST: check runs and commit statuses for a ref (CI state), and the writes CI would make.
 import type { components } from "@octokit/openapi-types";
 import { resolveBranch } from "./git-repo-ops";
-import { route, stringField, type Route, type FakeInternals } from "./fake-http";
+import { notFound, route, stringField, type Route, type FakeInternals } from "./fake-http";
 import { nowIso, repoKey, type FakeCheckRun, type FakeCommitStatus, type FakeRepository } from "./fake-state";
 import { toCheckRun, toCombinedStatus } from "./github-shapes";
 
@@ -31,6 +31,32 @@ export function checkRoutes(): Route[] {
       return { body: toCombinedStatus(fake.shape, repo, sha, [...latest.values()]) };
     }),
 
+    route("GET", "/repos/:owner/:repo/check-runs/:id/annotations", ({ params, fake }) => {
+      const repo = fake.repoOrThrow(params.owner, params.repo);
+      const run = fake.state.checkRuns.find((r) => r.repoKey === repoKey(repo.owner, repo.name) && r.id === Number(params.id));
+      if (!run) throw notFound();
+      const body: components["schemas"]["check-annotation"][] = (run.annotations ?? []).map((a) => ({
+        path: a.path, start_line: a.start_line, end_line: a.end_line ?? a.start_line, start_column: null, end_column: null,
+        annotation_level: a.annotation_level, title: a.title ?? null, message: a.message, raw_details: null, blob_href: "",
+      }));
+      return { body };
+    }),
+
+    route("PATCH", "/repos/:owner/:repo/check-runs/:id", ({ params, body, fake }) => {
+      const repo = fake.repoOrThrow(params.owner, params.repo);
+      const run = fake.state.checkRuns.find((r) => r.repoKey === repoKey(repo.owner, repo.name) && r.id === Number(params.id));
+      if (!run) throw notFound();
+      if (body.status) run.status = body.status as FakeCheckRun["status"];
+      if (body.conclusion !== undefined) run.conclusion = body.conclusion as FakeCheckRun["conclusion"];
+      if (body.conclusion) run.status = "completed";
+      if (body.output && typeof body.output === "object") {
+        const { annotations, ...output } = body.output as { annotations?: FakeCheckRun["annotations"] } & NonNullable<FakeCheckRun["output"]>;
+        run.output = output;
+        if (annotations) run.annotations = [...(run.annotations ?? []), ...annotations];
+      }
+      return { body: toCheckRun(fake.shape, repo, run) };
+    }),
+
     route("POST", "/repos/:owner/:repo/statuses/:sha", ({ params, body, fake }) => {
       const repo = fake.repoOrThrow(params.owner, params.repo);
       const status = addCommitStatus(fake, repo, {
@@ -48,6 +74,7 @@ export function checkRoutes(): Route[] {
         name: stringField(body, "name", "CheckRun"),
         status: (body.status as FakeCheckRun["status"]) ?? "queued",
         conclusion: (body.conclusion as FakeCheckRun["conclusion"]) ?? null,
+        ...(body.output && typeof body.output === "object" ? splitOutput(body.output as Record<string, unknown>) : {}),
       });
       return { status: 201, body: toCheckRun(fake.shape, repo, run) };
     }),
@@ -64,4 +91,9 @@ export function addCommitStatus(fake: FakeInternals, repo: FakeRepository, input
   const status: FakeCommitStatus = { id: fake.nextId(), repoKey: repoKey(repo.owner, repo.name), createdAt: nowIso(), ...input };
   fake.state.statuses.push(status);
   return status;
+}
+
+function splitOutput(output: Record<string, unknown>): Pick<FakeCheckRun, "output" | "annotations"> {
+  const { annotations, ...rest } = output as { annotations?: FakeCheckRun["annotations"] } & NonNullable<FakeCheckRun["output"]>;
+  return { output: rest, annotations };
 }
