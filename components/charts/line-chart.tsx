@@ -43,6 +43,10 @@ export function LineChart({ title, xLabels, series, width = 560, height = 220, i
   const left = scaleLinear<number>({ domain: [0, Math.max(1, maxOf("left"))], range: [innerHeight, 0], nice: true });
   const right = scaleLinear<number>({ domain: [0, maxOf("right") || 1], range: [innerHeight, 0], nice: true });
   const rightFormat = series.find((line) => line.axis === "right")?.format;
+  const leftFormat = series.find((line) => (line.axis ?? "left") === "left")?.format;
+  // At most ~8 labels along the bottom, so a 30-day range stays readable.
+  const labelStep = Math.ceil(xLabels.length / 8);
+  const bottomTicks = xLabels.filter((_, index) => index % labelStep === 0);
 
   return (
     <figure data-testid={testId} className={cx("text-slate-500", className)}>
@@ -50,8 +54,8 @@ export function LineChart({ title, xLabels, series, width = 560, height = 220, i
         <Group left={margin.left} top={margin.top}>
           {!isCompact && (
             <>
-              <AxisLeft scale={left} numTicks={4} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "end", dx: -4, dy: 4 })} tickFormat={(value) => String(value)} />
-              <AxisBottom top={innerHeight} scale={x} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "middle" })} />
+              <AxisLeft scale={left} numTicks={4} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "end", dx: -4, dy: 4 })} tickFormat={(value) => (leftFormat ? leftFormat(Number(value)) : String(value))} />
+              <AxisBottom top={innerHeight} scale={x} tickValues={bottomTicks} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "middle" })} />
               {hasRight && (
                 <AxisRight left={innerWidth} scale={right} numTicks={4} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "start", dx: 4, dy: 4 })} tickFormat={(value) => (rightFormat ? rightFormat(Number(value)) : String(value))} />
               )}
