@@ -267,4 +267,38 @@ describe("a human review after the run succeeded", () => {
       await db.repository.update({ where: { owner_name: { owner: "acme", name: repositoryName } }, data: { followUpBudgetUsd: 2 } });
     }
   });
+
+  it("ends the follow-up failed and frees nothing it does not hold when it loses the branch mid-way: nothing stays running", async () => {
+    const leaseKey = `acme/${repositoryName}:${branch}`;
+    const scripted = (request: RecordedRequest) => {
+      const role = roleOf(request);
+      return roles[role](request, request.json.messages.filter((message) => message.role === "assistant").length + 1);
+    };
+    // While the fixer works, another writer takes the branch (as if this lease had expired).
+    world.llm.setFallback(async (request) => {
+      if (roleOf(request) === "fixer" && request.json.messages.length === 4) {
+        await db.branchLease.update({ where: { key: leaseKey }, data: { holder: "task:another-writer" } });
+      }
+      return scripted(request);
+    });
+    try {
+      const review = await submitReview("alice", { event: "COMMENT", body: "Please greet the whole world again." });
+      await deliverReview({ id: review.id, state: "commented", body: review.body, login: "alice", association: "OWNER" });
+      const run = await waitForAddressReview(review.id);
+      expect(run.status).toBe("failed");
+      expect(run.error?.message).toContain("lost its branch lease");
+      const followUp = await db.followUp.findUniqueOrThrow({ where: { sourceKey: `review-${review.id}` } });
+      await harness.waitForRun({ functionId: "address-review-failure", where: (failure) => (failure.event.data as { run_id?: string }).run_id === run.id });
+      const ended = await db.followUp.findUniqueOrThrow({ where: { id: followUp.id }, include: { sessions: true } });
+      expect(ended).toMatchObject({ status: "failed", error: expect.stringContaining("lost its branch lease") });
+      expect(ended.reservedUsd.toNumber()).toBe(0);
+      expect(ended.sessions.every((session) => session.status !== "running")).toBe(true);
+      // The other writer keeps the branch; the failed follow-up's release only wakes waiters.
+      expect(await db.branchLease.findUnique({ where: { key: leaseKey }, select: { holder: true } })).toEqual({ holder: "task:another-writer" });
+      expect(harness.events.filter((event) => event.name === "factory/branch.released" && event.data.holder === `follow-up:${followUp.id}`)).toHaveLength(1);
+    } finally {
+      world.llm.setFallback((request) => scripted(request));
+      await db.branchLease.deleteMany({ where: { key: leaseKey } });
+    }
+  });
 });
