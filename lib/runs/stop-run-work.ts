@@ -11,7 +11,8 @@ type Tx = Prisma.TransactionClient;
 export async function stopRunWork(tx: Tx, options: { runId: string; reason: string; taskStatus: "failed" | "cancelled" | "budget_exhausted" }) {
   const now = new Date();
   await tx.agentSession.updateMany({
-    where: { runId: options.runId, status: "running" },
+    // Follow-up sessions answer humans on their own budget; a run ending does not stop them.
+    where: { runId: options.runId, status: "running", followUpId: null },
     data: { status: "stopped", stopReason: options.taskStatus === "cancelled" ? "cancelled" : "error", error: options.reason, finishedAt: now },
   });
   await releaseRunReservations(tx, options.runId);
