@@ -1,6 +1,7 @@
 // One whole factory for a real-engine test: the production app (`next start`) and a real
 // Inngest server, with the local stand-ins for GitHub, the model provider and Slack. The
 // test drives it through the HTTP API, as a user would.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -50,7 +51,7 @@ export async function startEngineWorld(options: {
     const github = await startFakeGitHub({ token: secretCanaries.GITHUB_TOKEN, allowSelfReview: false });
     cleanups.push(() => github.close());
     const name = `widgets-${randomBytes(3).toString("hex")}`;
-    await github.createRepository({ owner: "acme", name, files: options.files ?? { "README.md": "# Widgets\n" } });
+    const remote = await github.createRepository({ owner: "acme", name, files: options.files ?? { "README.md": "# Widgets\n" } });
     const llm = await startScriptedLlmServer({
       fallback: (request) => {
         const script = options.roles[roleOf(request)];
@@ -135,9 +136,14 @@ export async function startEngineWorld(options: {
     const waitForSlack = (predicate: (bodies: unknown[]) => boolean) =>
       waitFor("the Slack run report", () => predicate(slack.delivered()), { timeoutMs: 60_000 });
 
+    /** Files on a branch of the repository on the local GitHub. */
+    const filesOnBranch = (branch: string) =>
+      execFileSync("git", ["-C", remote.dir, "ls-tree", "-r", "--name-only", branch], { encoding: "utf8" }).trim().split("\n");
+
     return {
       kind: options.kind,
       waitForSlack,
+      filesOnBranch,
       github, llm, slack, repository, app, engine, api, createRun, waitForRunEnd, close,
       /** The last lines of the app's and the engine's logs, for failure messages. */
       logs: () => `--- app ---\n${logTail(app.logFile)}\n--- engine ---\n${logTail(engine.logFile)}`,
