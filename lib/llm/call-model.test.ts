@@ -18,6 +18,11 @@ afterAll(() => server.close());
 const modelRef = parseModelRef(scriptedModel);
 const price = { ...scriptedPrice, source: "env" as const };
 
+const smallCall = (runId: string) => ({
+  runId, modelRef, model: createLanguageModel(modelRef), price,
+  instructions: { role: "system" as const, content: "s" }, messages: [{ role: "user" as const, content: "x" }], tools: {}, maxOutputTokens: 10,
+});
+
 async function call(runId: string, retries = 3) {
   return callModel({
     runId,
@@ -49,9 +54,17 @@ describe("callModel", () => {
     expect(after.spentUsd.toFixed(10)).toBe(result.costUsd);
     expect(Number(after.reservedUsd)).toBe(0);
     expect(after).toMatchObject({ inputTokens: 1000, outputTokens: 10, cacheReadTokens: 400 });
-    const llmCall = await db.llmCall.findFirstOrThrow({ where: { runId: run.id } });
-    expect(llmCall).toMatchObject({ cacheReadTokens: 400, finishReason: "stop", error: null });
-    expect(Number(llmCall.reservedUsd)).toBeGreaterThanOrEqual(Number(llmCall.costUsd));
+    // One reservation and one row per attempt; the refused attempts cost nothing.
+    const calls = await db.llmCall.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
+    expect(calls.map((c) => [c.attempt, c.costUsd.toFixed(10), c.isChargedAtReservation])).toEqual([
+      [1, "0.0000000000", false],
+      [2, "0.0000000000", false],
+      [3, result.costUsd, false],
+    ]);
+    expect(calls[0].error).toMatch(/^attempt 1: HTTP 429.*not billed/);
+    expect(calls[1].error).toMatch(/^attempt 2: HTTP 500.*not billed/);
+    expect(calls[2]).toMatchObject({ cacheReadTokens: 400, finishReason: "stop", error: null });
+    expect(Number(calls[2].reservedUsd)).toBeGreaterThanOrEqual(Number(calls[2].costUsd));
     const retries = await db.runEvent.findMany({ where: { runId: run.id, type: "llm.call.retry" }, orderBy: { id: "asc" } });
     expect(retries.map((event) => (event.payload as { reason: string }).reason)).toEqual([expect.stringMatching(/HTTP 429/), expect.stringMatching(/HTTP 500/)]);
     expect((retries[0].payload as { delayMs: number }).delayMs).toBe(300);
@@ -66,6 +79,32 @@ describe("callModel", () => {
       retry: { maxRetries: 2, initialDelayMs: 10, timeoutMs: 500 },
     });
     expect(result.status === "ok" && result.result.text).toBe("in time");
+    // The timed-out attempt may have been billed with no usage seen: charged at its reservation.
+    const calls = await db.llmCall.findMany({ where: { runId: run.id }, orderBy: { attempt: "asc" } });
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatchObject({ attempt: 1, isChargedAtReservation: true, finishReason: null });
+    expect(calls[0].error).toMatch(/^attempt 1: TimeoutError: .*timeout; charged at its reservation/);
+    expect(calls[0].costUsd.toFixed(10)).toBe(calls[0].reservedUsd.toFixed(10));
+    const after = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.spentUsd.toFixed(10)).toBe((Number(calls[0].reservedUsd) + Number(calls[1].costUsd)).toFixed(10));
+    expect(Number(after.reservedUsd)).toBe(0);
+  });
+
+  it("stops retrying when the next attempt's reservation no longer fits, and spend stays within the budget", async () => {
+    const probe = await createTestRun({ budgetUsd: 1 });
+    server.push({ text: "sizing" });
+    const sized = await callModel({ ...smallCall(probe.id), retry: { maxRetries: 0, timeoutMs: 2_000 } });
+    const reserved = Number(sized.reservedUsd);
+    // Room for one attempt's worst case and a half: the timed-out attempt is charged in full.
+    const run = await createTestRun({ budgetUsd: (reserved * 1.5).toFixed(10) });
+    server.push({ delayMs: 1_500, text: "too late" });
+    const result = await callModel({ ...smallCall(run.id), retry: { maxRetries: 3, initialDelayMs: 10, timeoutMs: 300 } });
+    expect(result.status).toBe("budget_exhausted");
+    const after = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(after.spentUsd.toNumber()).toBe(reserved);
+    expect(after.spentUsd.toNumber()).toBeLessThanOrEqual(after.budgetUsd.toNumber());
+    expect(Number(after.reservedUsd)).toBe(0);
+    expect(await db.llmCall.count({ where: { runId: run.id } })).toBe(1);
   });
 
   it("fails a non-retryable error at once, releases the reservation and records the failure", async () => {

@@ -1,9 +1,13 @@
-// One budget-guarded model call: reserve the worst case, call with retries, settle the
-// actual cost (or release on failure). Every model call in the factory goes through here.
-import { asSchema, generateText, type GenerateTextResult, type LanguageModel, type ModelMessage, type SystemModelMessage, type ToolSet } from "ai";
+// One budget-guarded model call: every attempt (the first and each retry) reserves its own
+// worst case, calls, and settles its own LlmCall row: the actual cost when the provider
+// reported usage, nothing when the provider refused the request outright, and the reservation
+// itself when the provider may have billed a call whose usage we never saw (timeout, dropped
+// connection, a settle that failed). Every model call in the factory goes through here.
+import { APICallError, asSchema, generateText, type GenerateTextResult, type LanguageModel, type LanguageModelUsage, type ModelMessage, type SystemModelMessage, type ToolSet } from "ai";
+import { AppError } from "../errors";
 import { redactSecrets } from "../redact";
 import { recordRunEvent } from "../runs/record-run-event";
-import { reserveBudget, settleCall } from "./budget-guard";
+import { chargeCallAtReservation, reserveBudget, settleCall, type SettleCallInput } from "./budget-guard";
 import { computeCostUsd, computeWorstCaseUsd, readCallTokens, type CallTokens } from "./compute-cost";
 import type { ModelPrice } from "./model-price";
 import type { ModelRef } from "./model-ref";
@@ -24,7 +28,7 @@ export type CallModelInput = {
 };
 
 export type CallModelResult =
-  | { status: "ok"; result: GenerateTextResult<ToolSet, never, never>; tokens: CallTokens; costUsd: string; reservedUsd: string; latencyMs: number }
+  | { status: "ok"; result: GenerateTextResult<ToolSet, never, never>; tokens: CallTokens; costUsd: string; reservedUsd: string; latencyMs: number; attempts: number }
   | { status: "budget_exhausted"; reservedUsd: string };
 
 /** A call that failed for good (after retries); the message is secret-free. */
@@ -34,6 +38,19 @@ export class ModelCallError extends Error {
     this.name = "ModelCallError";
   }
 }
+
+/**
+ * Recording a finished call failed (the database is unreachable): the call is charged at its
+ * reservation where possible, and the step should be retried, not the session failed.
+ */
+export class CallAccountingError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CallAccountingError";
+  }
+}
+
+class BudgetExhausted extends Error {}
 
 const toolBytesCache = new WeakMap<ToolSet, number>();
 
@@ -55,26 +72,45 @@ export function measurePromptBytes(input: Pick<CallModelInput, "instructions" | 
   return Buffer.byteLength(JSON.stringify([input.instructions, input.messages])) + measureToolBytes(input.tools);
 }
 
+const zeroTokens: CallTokens = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
 export async function callModel(input: CallModelInput): Promise<CallModelResult> {
   const reservedUsd = computeWorstCaseUsd({ promptBytes: measurePromptBytes(input), maxOutputTokens: input.maxOutputTokens, price: input.price });
-  const callId = await reserveBudget({ runId: input.runId, amountUsd: reservedUsd, sessionId: input.sessionId, provider: input.modelRef.provider, model: input.modelRef.model });
-  if (!callId) return { status: "budget_exhausted", reservedUsd };
-
-  const accounting = { callId, runId: input.runId, sessionId: input.sessionId, taskId: input.taskId, provider: input.modelRef.provider, model: input.modelRef.model, reservedUsd };
-  const startedAt = performance.now();
-  let result: GenerateTextResult<ToolSet, never, never>;
+  const accounting = { runId: input.runId, sessionId: input.sessionId, taskId: input.taskId, provider: input.modelRef.provider, model: input.modelRef.model, reservedUsd };
   try {
-    result = (await withRetries(
-      (abortSignal) =>
-        generateText({
-          model: input.model,
-          instructions: input.instructions,
-          messages: input.messages,
-          tools: input.tools,
-          maxOutputTokens: input.maxOutputTokens,
-          maxRetries: 0,
-          abortSignal,
-        }),
+    return await withRetries(
+      async (abortSignal, attempt) => {
+        const callId = await reserveBudget({ runId: input.runId, amountUsd: reservedUsd, sessionId: input.sessionId, provider: input.modelRef.provider, model: input.modelRef.model, attempt });
+        if (!callId) throw new BudgetExhausted();
+        const startedAt = performance.now();
+        let result: GenerateTextResult<ToolSet, never, never>;
+        try {
+          result = (await generateText({
+            model: input.model,
+            instructions: input.instructions,
+            messages: input.messages,
+            tools: input.tools,
+            maxOutputTokens: input.maxOutputTokens,
+            maxRetries: 0,
+            abortSignal,
+          })) as unknown as GenerateTextResult<ToolSet, never, never>;
+        } catch (error) {
+          const billing = billFailedAttempt(error, { reservedUsd, price: input.price });
+          await settleOrCharge({
+            ...accounting,
+            callId,
+            ...billing,
+            latencyMs: performance.now() - startedAt,
+            error: redactSecrets(`attempt ${attempt}: ${describeModelError(error)}${billing.note}`),
+          });
+          throw error;
+        }
+        const latencyMs = performance.now() - startedAt;
+        const tokens = readCallTokens(result.usage);
+        const costUsd = computeCostUsd(tokens, input.price);
+        await settleOrCharge({ ...accounting, callId, costUsd, tokens, latencyMs, finishReason: result.finishReason });
+        return { status: "ok" as const, result, tokens, costUsd, reservedUsd, latencyMs, attempts: attempt };
+      },
       {
         ...input.retry,
         // Visible in the run's progress stream, so a rate-limited run does not look stalled.
@@ -87,16 +123,61 @@ export async function callModel(input: CallModelInput): Promise<CallModelResult>
           });
         },
       },
-    )) as unknown as GenerateTextResult<ToolSet, never, never>;
+    );
   } catch (error) {
+    if (error instanceof BudgetExhausted) return { status: "budget_exhausted", reservedUsd };
+    if (error instanceof AppError || error instanceof CallAccountingError) throw error;
     const message = redactSecrets(describeModelError(error));
-    const zero = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
-    await settleCall({ ...accounting, costUsd: "0", tokens: zero, latencyMs: performance.now() - startedAt, error: message });
     throw new ModelCallError(`Model call to ${input.modelRef.ref} failed: ${message}`, { cause: error });
   }
-  const latencyMs = performance.now() - startedAt;
-  const tokens = readCallTokens(result.usage);
-  const costUsd = computeCostUsd(tokens, input.price);
-  await settleCall({ ...accounting, costUsd, tokens, latencyMs, finishReason: result.finishReason });
-  return { status: "ok", result, tokens, costUsd, reservedUsd, latencyMs };
+}
+
+/**
+ * What a failed attempt costs. Reported usage is priced as usual. An HTTP error answer, or a
+ * connection that never opened, means the provider refused or never saw the request: nothing.
+ * Anything else (our timeout, a dropped connection, an unreadable answer) may have been
+ * billed with no usage seen, so the reservation, the worst case, is charged.
+ */
+function billFailedAttempt(error: unknown, options: { reservedUsd: string; price: ModelPrice }): Pick<SettleCallInput, "costUsd" | "tokens" | "isChargedAtReservation"> & { note: string } {
+  const usage = findReportedUsage(error);
+  if (usage) {
+    const tokens = readCallTokens(usage);
+    return { costUsd: computeCostUsd(tokens, options.price), tokens, note: "" };
+  }
+  const apiError = findInChain(error, (candidate) => APICallError.isInstance(candidate)) as APICallError | undefined;
+  if (apiError?.statusCode) return { costUsd: "0", tokens: zeroTokens, note: " (the provider answered with an error: not billed)" };
+  const code = findInChain(error, (candidate) => typeof (candidate as { code?: unknown }).code === "string") as { code: string } | undefined;
+  if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"].includes(code.code)) {
+    return { costUsd: "0", tokens: zeroTokens, note: " (the request never reached the provider: not billed)" };
+  }
+  return { costUsd: options.reservedUsd, tokens: zeroTokens, isChargedAtReservation: true, note: "; charged at its reservation, since the provider may have billed it" };
+}
+
+function findReportedUsage(error: unknown): LanguageModelUsage | undefined {
+  const carrier = findInChain(error, (candidate) => {
+    const usage = (candidate as { usage?: { inputTokens?: unknown; outputTokens?: unknown } }).usage;
+    return typeof usage?.inputTokens === "number" || typeof usage?.outputTokens === "number";
+  }) as { usage: LanguageModelUsage } | undefined;
+  return carrier?.usage;
+}
+
+function findInChain(error: unknown, matches: (candidate: object) => boolean): object | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && typeof current === "object" && depth < 6; depth++) {
+    if (matches(current)) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Settles the attempt; if that fails, charges its reservation so nothing is left unaccounted. */
+async function settleOrCharge(input: SettleCallInput): Promise<void> {
+  try {
+    await settleCall(input);
+  } catch (settleError) {
+    const reason = `recording its cost failed (${describeModelError(settleError).slice(0, 200)})`;
+    // If this fails too, the row stays in flight and the session's next chunk charges it.
+    await chargeCallAtReservation({ callId: input.callId, reason }).catch(() => {});
+    throw new CallAccountingError(`Model call ${input.callId} finished but ${reason}; it is charged at its reservation.`, { cause: settleError });
+  }
 }

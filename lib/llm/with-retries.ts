@@ -39,7 +39,8 @@ function retryAfterMs(error: unknown): number | undefined {
   return Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
 }
 
-export async function withRetries<T>(attempt: (signal: AbortSignal) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+/** `attempt` gets each try's abort signal (with its own timeout) and its 1-based number. */
+export async function withRetries<T>(attempt: (signal: AbortSignal, attemptNumber: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const maxRetries = options.maxRetries ?? 4;
   const initialDelayMs = options.initialDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 60_000;
@@ -48,7 +49,7 @@ export async function withRetries<T>(attempt: (signal: AbortSignal) => Promise<T
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.abortSignal ? AbortSignal.any([options.abortSignal, timeout]) : timeout;
     try {
-      return await attempt(signal);
+      return await attempt(signal, attemptNumber + 1);
     } catch (caught) {
       const error = timeout.aborted && !options.abortSignal?.aborted ? new ModelTimeoutError(timeoutMs) : caught;
       if (attemptNumber >= maxRetries || !isRetryableModelError(error) || options.abortSignal?.aborted) throw error;
