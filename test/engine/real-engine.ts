@@ -85,6 +85,8 @@ export type RealEngine = {
   logFile: string;
   /** Apps the engine has synced: name (the app id), url, function count, sync error. */
   apps: () => Promise<{ name: string; url: string | null; functionCount: number; error: string | null }[]>;
+  /** Function runs the engine knows, newest first: status RUNNING, COMPLETED, FAILED or CANCELLED. */
+  functionRuns: () => Promise<{ id: string; status: string; functionSlug: string }[]>;
   stop: () => Promise<void>;
 };
 
@@ -159,7 +161,13 @@ export async function planRealEngine(options: { kind: EngineKind; appServeUrl: s
       const body = (await response.json()) as { data?: { apps: { name: string; url: string | null; functionCount: number; error: string | null }[] } };
       return body.data?.apps ?? [];
     };
-    return { kind: options.kind, url, ports, appEnv, logFile, apps, stop: () => killGroup(child, "SIGTERM") };
+    const functionRuns = async () => {
+      const query = `{ runs(first: 100, orderBy: [{ field: QUEUED_AT, direction: DESC }], filter: { from: "2000-01-01T00:00:00Z" }) { edges { node { id status function { slug } } } } }`;
+      const response = await fetch(`${url}/v0/gql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+      const body = (await response.json()) as { data?: { runs: { edges: { node: { id: string; status: string; function: { slug: string } } }[] } } };
+      return (body.data?.runs.edges ?? []).map(({ node }) => ({ id: node.id, status: node.status, functionSlug: node.function.slug }));
+    };
+    return { kind: options.kind, url, ports, appEnv, logFile, apps, functionRuns, stop: () => killGroup(child, "SIGTERM") };
   };
   return { kind: options.kind, url, appEnv, start };
 }
