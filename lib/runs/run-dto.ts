@@ -1,5 +1,5 @@
 // The JSON shapes the REST API and SSE stream send to browsers. Money is in USD as numbers.
-import type { AgentRole, PullRequestState, ReviewVerdict, RunStatus, SessionStatus, StopReason, TaskStatus, TestOutcome } from "../generated/prisma/enums";
+import type { AgentRole, FailToPass, PullRequestState, ReviewVerdict, RunStatus, SessionStatus, StopReason, TaskStatus, TestOutcome } from "../generated/prisma/enums";
 
 export type RunSummaryDto = {
   id: string;
@@ -43,6 +43,25 @@ export type TaskIterationPointDto = {
   cumulativeCostUsd: number;
 };
 
+/** The convergence record of one task iteration (TaskIteration), as the run-detail API returns it. */
+export type TaskIterationDto = {
+  iteration: number;
+  headSha: string | null;
+  testOutcome: TestOutcome;
+  testsPassed: number | null;
+  testsFailed: number | null;
+  /** Failing tests; isNew is false for failures that also fail on the base commit. */
+  failingTests: { name: string; message: string; location: string | null; isNew: boolean }[];
+  preexistingFailures: number;
+  failToPass: FailToPass;
+  reviewVerdict: ReviewVerdict | null;
+  reviewFindings: number | null;
+  /** success | failure | timed_out | none; null when CI was not read. */
+  ciConclusion: string | null;
+  /** Role -> USD spent in this iteration. */
+  costByRole: Record<string, number>;
+};
+
 export type TaskDto = {
   key: string;
   title: string;
@@ -51,6 +70,7 @@ export type TaskDto = {
   iteration: number;
   sessions: TaskSessionDto[];
   convergence: TaskIterationPointDto[];
+  iterations: TaskIterationDto[];
   costUsd: number;
   branch: string | null;
   pullRequest: { number: number; url: string; state: PullRequestState } | null;

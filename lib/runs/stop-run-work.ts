@@ -16,6 +16,9 @@ export async function stopRunWork(tx: Tx, options: { runId: string; reason: stri
     data: { status: "stopped", stopReason: options.taskStatus === "cancelled" ? "cancelled" : "error", error: options.reason, finishedAt: now },
   });
   await releaseRunReservations(tx, options.runId);
+  // run-task holds its branch's lease until it ends; a cancelled run-task runs no more code.
+  const tasks = await tx.task.findMany({ where: { runId: options.runId }, select: { id: true } });
+  await tx.branchLease.deleteMany({ where: { holder: { in: tasks.map((task) => `task:${task.id}`) } } });
   await tx.task.updateMany({
     where: { runId: options.runId, status: { in: ["pending", "running"] } },
     data: { status: options.taskStatus, error: options.reason, finishedAt: now },

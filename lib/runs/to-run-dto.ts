@@ -1,7 +1,7 @@
 import type { Prisma } from "../generated/prisma/client";
 import { publicUrl } from "../env";
 import type { ReviewVerdict, TestOutcome } from "../generated/prisma/enums";
-import type { RunDetailDto, RunProgressDto, RunSummaryDto, TaskDto, TaskIterationPointDto } from "./run-dto";
+import type { RunDetailDto, RunProgressDto, RunSummaryDto, TaskDto, TaskIterationDto, TaskIterationPointDto } from "./run-dto";
 
 export const runSummarySelect = {
   id: true,
@@ -89,7 +89,10 @@ export const runDetailSelect = {
       },
       iterations: {
         orderBy: { iteration: "asc" },
-        select: { iteration: true, testOutcome: true, testsFailed: true, reviewVerdict: true, reviewFindings: true, costByRole: true },
+        select: {
+          iteration: true, headSha: true, testOutcome: true, testsPassed: true, testsFailed: true, failingTests: true, preexistingFailures: true,
+          failToPass: true, reviewVerdict: true, reviewFindings: true, ciConclusion: true, costByRole: true,
+        },
       },
     },
   },
@@ -120,9 +123,16 @@ export function toRunDetailDto(run: RunDetailRow): RunDetailDto {
           finishedAt: session.finishedAt?.toISOString() ?? null,
         })),
         convergence: toConvergencePoints(task.iterations),
+        iterations: task.iterations.map(toTaskIterationDto),
       }),
     ),
   };
+}
+
+function toTaskIterationDto(row: RunDetailRow["tasks"][number]["iterations"][number]): TaskIterationDto {
+  const failingTests = Array.isArray(row.failingTests) ? (row.failingTests as TaskIterationDto["failingTests"]) : [];
+  const costs = row.costByRole && typeof row.costByRole === "object" && !Array.isArray(row.costByRole) ? Object.entries(row.costByRole) : [];
+  return { ...row, failingTests, costByRole: Object.fromEntries(costs.map(([role, cost]) => [role, Number(cost) || 0])) };
 }
 
 function readModels(value: Prisma.JsonValue): Record<string, string> {

@@ -2,7 +2,7 @@
 // per test, and compared with the same tests on the base commit (run once per base sha and
 // cached), so new failures are told from pre-existing ones.
 import { recordRunEvent } from "../runs/record-run-event";
-import { classifyFailures, formatTestFeedback, readOrRunTestBaseline, runTests, testKey, type FailingTest } from "../testing";
+import { classifyFailures, formatTestFeedback, readOrRunTestBaseline, runTests, testKey, type FailingTest, type ReportFormat } from "../testing";
 import type { WorkContext } from "./load-work-context";
 import { openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
 
@@ -22,7 +22,7 @@ export type TaskChecks = {
   preexisting: FailingTest[];
   /** Keys (testKey) of every failing test, for the fail-to-pass judgement. */
   failingKeys: string[];
-  format: string | null;
+  format: ReportFormat | null;
   feedback: string;
   outputTail: string;
 };

@@ -4,4 +4,4 @@ export { formatTestFeedback } from "./format-test-feedback";
 export { planTestInvocation, type TestInvocation } from "./plan-test-invocation";
 export { readResults, runTests, setupFailureName, type TestRun } from "./run-tests";
 export { buildCommandKey, findTestBaseline, readOrRunTestBaseline, saveTestBaseline } from "./test-baseline";
-export { testKey, type FailingTest, type ParsedTests, type TestCase } from "./test-results";
+export { testKey, type FailingTest, type ParsedTests, type ReportFormat, type TestCase } from "./test-results";

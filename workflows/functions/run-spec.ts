@@ -5,6 +5,8 @@ import { concludeRun } from "../../lib/runs/conclude-run";
 import { finishRun } from "../../lib/runs/finish-run";
 import { startPlanner } from "../../lib/runs/start-planner";
 import { startRun } from "../../lib/runs/start-run";
+import { ensureRepositoryProfile } from "../../lib/repositories/repository-profile";
+import { loadWorkContext } from "../../lib/tasks/load-work-context";
 import { persistPlan } from "../../lib/tasks/persist-plan";
 import { setTaskStatus } from "../../lib/tasks/set-task-status";
 import { inngest } from "../client";
@@ -33,6 +35,12 @@ export const runSpec = inngest.createFunction(
     const isStarted = await step.run("start-run", () => startRun(runId));
     if (!isStarted) return { runId, skipped: "run is not queued" };
 
+    // A repository's first run (or one nobody configured) learns how to set up and test it.
+    await step.run("ensure-repository-profile", async () => {
+      const { repository } = await loadWorkContext({ runId });
+      const profile = await ensureRepositoryProfile({ repositoryId: repository.id });
+      return { testCommand: profile.testCommand, setupCommand: profile.setupCommand, hasCi: profile.hasCi };
+    });
     const plannerId = await step.run("start-planner", () => startPlanner(runId));
     const planned = await runSessionSteps(step, { sessionId: plannerId, stepPrefix: "plan" });
     if (planned.stopReason !== "submitted") {

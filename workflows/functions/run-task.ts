@@ -1,28 +1,51 @@
-// Works one task to a reviewed pull request: coder, push, draft PR, then up to the run's
-// iteration limit: tests, (CI), review, and a fixer when tests fail or review asks for changes.
+// Works one task to a reviewed pull request. It holds the task branch's lease from its first
+// write to its end, then: branch (stacked on its dependencies), coder, push, draft PR, tester
+// (whose tests must fail on the base commit), and up to the run's iteration limit: merge the
+// moved base, tests (structured, against the base's baseline), CI for the pushed head sha,
+// review, and a fixer fed the failing tests, the CI output and the review.
 import { invoke } from "inngest";
 import { z } from "zod";
 import type { SessionOutcome } from "../../lib/agents/session-outcome";
 import { submitReviewInput } from "../../lib/agents/terminal-tools";
+import { buildBranchName } from "../../lib/git";
 import { openTaskPullRequest } from "../../lib/github/open-task-pull-request";
-import { readCiStatus } from "../../lib/github/read-ci-status";
 import { beginTask } from "../../lib/tasks/begin-task";
+import { branchLeaseKey } from "../../lib/tasks/branch-lease";
 import { loadWorkContext } from "../../lib/tasks/load-work-context";
 import { markTaskReady } from "../../lib/tasks/mark-task-ready";
+import { openSessionWorkspace, taskCheckoutKey } from "../../lib/tasks/open-session-workspace";
+import { proveTesterTests } from "../../lib/tasks/prove-tester-tests";
 import { publishTaskReview } from "../../lib/tasks/publish-task-review";
+import { noCiLine, type TaskCi } from "../../lib/tasks/read-task-ci";
 import { readTaskDiff } from "../../lib/tasks/read-task-diff";
+import { recordTaskIteration } from "../../lib/tasks/record-task-iteration";
 import { runTaskChecks } from "../../lib/tasks/run-task-checks";
 import { setTaskStatus } from "../../lib/tasks/set-task-status";
 import { describeTask, startRoleSession } from "../../lib/tasks/start-role-session";
+import { syncTaskBranch } from "../../lib/tasks/sync-task-branch";
 import { updateTaskStatusComment } from "../../lib/tasks/update-task-status-comment";
+import { judgeFailToPass, type FailOnBaseProof } from "../../lib/testing";
+import { holdBranchLease, releaseBranchLease } from "../branch-lease-steps";
+import { waitForCi } from "../ci-steps";
 import { inngest } from "../client";
-import { githubCheckSuiteCompleted, runCancelled } from "../events";
+import { runCancelled } from "../events";
 import { failFastOnPermanentErrors } from "../permanent-errors";
 import { runSessionSteps } from "../run-session-steps";
 
 const runTaskInput = z.object({ runId: z.string(), taskId: z.string() });
 
 export type TaskOutcome = { taskId: string; status: "succeeded" | "failed" | "budget_exhausted"; reason?: string };
+
+/** Tester sessions per task: the first, and retries when its tests pass on the base commit. */
+const maxTesterAttempts = 3;
+
+const leaseHolder = (taskId: string) => `task:${taskId}`;
+
+/** The lease key of the task's branch (the branch name is fixed before it exists). */
+async function readLeaseKey(options: { runId: string; taskId: string }): Promise<string> {
+  const { repository, task } = await loadWorkContext(options);
+  return branchLeaseKey(repository, task!.branch ?? buildBranchName({ runId: options.runId, taskKey: task!.key }));
+}
 
 /** A session that ended without its terminal tool ends the task, with the reason. */
 function sessionFailure(outcome: SessionOutcome, role: string): Omit<TaskOutcome, "taskId"> | null {
@@ -38,94 +61,145 @@ export const runTask = inngest.createFunction(
     triggers: [invoke(runTaskInput)],
     cancelOn: [{ event: runCancelled, if: "async.data.runId == event.data.runId" }],
     onFailure: async ({ event, error, step }) => {
-      const { taskId } = runTaskInput.parse(event.data.event.data);
+      const { runId, taskId } = runTaskInput.parse(event.data.event.data);
       await step.run("mark-task-failed", () => setTaskStatus({ taskId, status: "failed", reason: `The run-task workflow failed: ${error.message}` }));
+      const key = await step.run("read-lease-key", () => readLeaseKey({ runId, taskId }));
+      await releaseBranchLease(step, { key, holder: leaseHolder(taskId), stepPrefix: "lease-on-failure" });
     },
   },
   async ({ event, step }): Promise<TaskOutcome> => {
     const { runId, taskId } = event.data;
+    const load = () => loadWorkContext({ runId, taskId });
+    const lease = { key: await step.run("read-lease-key", () => readLeaseKey({ runId, taskId })), holder: leaseHolder(taskId) };
     const end = async (outcome: Omit<TaskOutcome, "taskId">, iteration: number): Promise<TaskOutcome> => {
       await step.run("finish-task", () => setTaskStatus({ taskId, status: outcome.status, iteration, reason: outcome.reason }));
+      await releaseBranchLease(step, { ...lease, stepPrefix: "lease-end" });
       return { taskId, ...outcome };
     };
 
-    const { branch } = await step.run("begin-task", () => beginTask({ taskId }));
+    // One writer per branch: a human follow-up on this PR waits until the task is done.
+    await holdBranchLease(step, { ...lease, stepPrefix: "lease" });
+    const { branch, baseBranch, mergeBranches } = await step.run("begin-task", () => failFastOnPermanentErrors(() => beginTask({ taskId })));
+    if (mergeBranches.length) {
+      await step.run("merge-dependencies", async () => syncTaskBranch({ context: await load(), branches: mergeBranches }));
+    }
+
     const coderId = await step.run("start-coder", async () => {
-      const context = await loadWorkContext({ runId, taskId });
-      return startRoleSession({ context, role: "coder", task: describeTask(context.task!), branch });
+      const context = await load();
+      return startRoleSession({ context, role: "coder", task: describeTask(context.task!), branch, iteration: 1 });
     });
     const coded = await runSessionSteps(step, { sessionId: coderId, stepPrefix: "code" });
     const coderFailure = sessionFailure(coded, "coder");
     if (coderFailure) return end(coderFailure, 0);
     await step.run("open-pull-request", () => failFastOnPermanentErrors(async () => void (await openTaskPullRequest({ taskId }))));
 
-    const { maxIterations, hasCi } = await step.run("read-limits", async () => {
-      const context = await loadWorkContext({ runId, taskId });
-      return { maxIterations: context.run.maxIterations, hasCi: context.repository.hasCi };
+    const limits = await step.run("read-limits", async () => {
+      const context = await load();
+      return { maxIterations: context.run.maxIterations, hasCi: context.repository.hasCi, hasTests: context.commands.testCommand !== null };
     });
 
-    for (let iteration = 1; iteration <= maxIterations; iteration++) {
-      const checks = await step.run(`test-iter-${iteration}`, async () => runTaskChecks({ context: await loadWorkContext({ runId, taskId }), iteration }));
-      let testResult = checks.testResult;
-      let ciNote = "";
-      if (hasCi) {
-        const suite = await step.waitForEvent(`wait-ci-iter-${iteration}`, {
-          event: githubCheckSuiteCompleted,
-          timeout: "30m",
-          if: `async.data.headBranch == '${branch}'`,
+    // Tester after the coder's first pass: it writes against the real interface, and its
+    // tests are then proven to fail on the base commit (fail-to-pass, first half).
+    let proof: FailOnBaseProof | null = null;
+    if (limits.hasTests) {
+      const testerStartSha = await step.run("read-head-before-tester", async () => {
+        const context = await load();
+        return (await openSessionWorkspace({ repository: context.repository, workspaceKey: taskCheckoutKey(taskId), branch })).headSha;
+      });
+      for (let attempt = 1; attempt <= maxTesterAttempts; attempt++) {
+        const previous = proof;
+        const testerId = await step.run(`start-tester-${attempt}`, async () => {
+          const context = await load();
+          const feedback = previous?.passingOnBase.length
+            ? [{ source: "fail-to-pass", text: describeTestsPassingOnBase(previous) }]
+            : undefined;
+          return startRoleSession({ context, role: "tester", task: describeTask(context.task!), branch, iteration: 1, feedback });
         });
-        ciNote = suite ? `CI: ${suite.data.conclusion ?? "unknown"}` : "CI: no result within 30 minutes";
-        if (suite) {
-          const ci = await step.run(`read-ci-iter-${iteration}`, async () => {
-            const context = await loadWorkContext({ runId, taskId });
-            return readCiStatus({ owner: context.repository.owner, repo: context.repository.name, sha: suite.data.headSha });
-          });
-          if (ci.state === "failure") testResult = "failed";
-        }
+        const tested = await runSessionSteps(step, { sessionId: testerId, stepPrefix: `tester-${attempt}` });
+        if (tested.stopReason === "budget_exhausted") return end({ status: "budget_exhausted", reason: "The budget ran out during the tester session." }, 0);
+        if (tested.stopReason !== "finished") break; // no tests of its own: the loop goes on with the coder's
+        proof = await step.run(`prove-tests-fail-on-base-${attempt}`, async () => proveTesterTests({ context: await load(), testerStartSha }));
+        if (proof.passingOnBase.length === 0) break;
       }
+    }
+
+    for (let iteration = 1; iteration <= limits.maxIterations; iteration++) {
+      if (iteration > 1) await holdBranchLease(step, { ...lease, stepPrefix: `lease-iter-${iteration}` }); // renews it
+      // A dependency that changed after review (or a moved default branch) comes in first.
+      const sync = await step.run(`sync-base-iter-${iteration}`, async () => syncTaskBranch({ context: await load(), branches: [baseBranch, ...mergeBranches] }));
+      const checks = await step.run(`test-iter-${iteration}`, async () => runTaskChecks({ context: await load(), iteration }));
+      const failToPass = judgeFailToPass(proof, { outcome: checks.testResult, format: checks.format, failingKeys: checks.failingKeys });
+      await step.run(`record-tests-iter-${iteration}`, () => recordTaskIteration({ runId, taskId, iteration, update: { tests: checks, failToPass } }));
+
+      const ci: TaskCi = limits.hasCi
+        ? await waitForCi(step, { runId, taskId, sha: checks.headSha, stepSuffix: `iter-${iteration}` })
+        : { state: "none", failure: "", line: noCiLine };
+      if (limits.hasCi) await step.run(`record-ci-iter-${iteration}`, () => recordTaskIteration({ runId, taskId, iteration, update: { ciConclusion: ci.state } }));
+      const notes = [
+        ci.line,
+        ...(checks.preexisting.length ? [`${checks.preexisting.length} failing test(s) also fail on the base commit; they do not block this PR.`] : []),
+        ...(proof ? [`Tester's tests: ${proof.note} Fail-to-pass: ${failToPass.replace("_", " ")}.`] : []),
+        ...sync.conflicts.map((conflict) => `Merging ${conflict.branch} conflicts in ${conflict.files.join(", ")}; not merged.`),
+      ];
+      const testSection = [checks.feedback, ci.line, ci.failure].filter(Boolean).join("\n\n");
 
       const reviewerId = await step.run(`start-reviewer-iter-${iteration}`, async () => {
-        const context = await loadWorkContext({ runId, taskId });
+        const context = await load();
         const diff = await readTaskDiff({ context });
         return startRoleSession({
           context, role: "reviewer", iteration, branch: null, task: describeTask(context.task!),
-          feedback: [{ source: "diff", text: diff || "(no changes)" }, { source: "test-output", text: `${testResult}\n${ciNote}\n${checks.outputTail}` }],
+          feedback: [{ source: "test-results", text: testSection }, { source: "diff", text: diff || "(no changes)" }],
         });
       });
       const reviewed = await runSessionSteps(step, { sessionId: reviewerId, stepPrefix: `review-iter-${iteration}` });
       const reviewFailure = sessionFailure(reviewed, "reviewer");
       if (reviewFailure) return end(reviewFailure, iteration);
       const review = submitReviewInput.parse(reviewed.result);
-      await step.run(`publish-review-iter-${iteration}`, async () =>
-        publishTaskReview({ context: await loadWorkContext({ runId, taskId }), iteration, review, sessionId: reviewerId }),
+      await step.run(`publish-review-iter-${iteration}`, async () => publishTaskReview({ context: await load(), iteration, review, sessionId: reviewerId }));
+      await step.run(`record-review-iter-${iteration}`, () =>
+        recordTaskIteration({ runId, taskId, iteration, update: { review: { verdict: review.verdict, findings: review.comments.length } } }),
       );
       await step.run(`status-comment-iter-${iteration}`, async () =>
-        updateTaskStatusComment({ context: await loadWorkContext({ runId, taskId }), iteration, testResult, verdict: review.verdict, note: ciNote || undefined }),
+        updateTaskStatusComment({ context: await load(), iteration, testResult: checks.testResult, verdict: review.verdict, note: notes.join("\n\n") }),
       );
 
-      if (testResult !== "failed" && review.verdict === "approve") {
-        await step.run("mark-ready", async () => markTaskReady({ context: await loadWorkContext({ runId, taskId }) }));
+      const isGreen = !checks.isBlocking && ci.state !== "failure" && review.verdict === "approve";
+      if (isGreen) {
+        await step.run("mark-ready", async () => markTaskReady({ context: await load() }));
         return end({ status: "succeeded" }, iteration);
       }
-      if (iteration === maxIterations) {
-        return end({ status: "failed", reason: `Not green and approved after ${maxIterations} iteration(s): tests ${testResult}, review ${review.verdict}.` }, iteration);
+      if (iteration === limits.maxIterations) {
+        const tests = checks.isBlocking ? "failing" : checks.testResult.replace("_", " ");
+        return end({ status: "failed", reason: `Not green and approved after ${limits.maxIterations} iteration(s): tests ${tests}, CI ${ci.state}, review ${review.verdict}.` }, iteration);
       }
 
       const fixerId = await step.run(`start-fixer-iter-${iteration}`, async () => {
-        const context = await loadWorkContext({ runId, taskId });
+        const context = await load();
         const comments = review.comments.map((c) => `${c.path}:${c.line}: ${c.body}`).join("\n");
         return startRoleSession({
           context, role: "fixer", iteration, branch, task: describeTask(context.task!),
           feedback: [
-            { source: "test-output", text: `${testResult}\n${ciNote}\n${checks.outputTail}` },
+            { source: "test-results", text: checks.feedback },
+            ...(ci.state === "failure" ? [{ source: "ci", text: `${ci.line}\n\n${ci.failure}` }] : []),
             { source: "review", text: `${review.verdict}: ${review.summary}\n${comments}` },
           ],
         });
       });
       const fixed = await runSessionSteps(step, { sessionId: fixerId, stepPrefix: `fix-iter-${iteration}` });
+      await step.run(`record-cost-iter-${iteration}`, () => recordTaskIteration({ runId, taskId, iteration, update: {} }));
       const fixerFailure = sessionFailure(fixed, "fixer");
       if (fixerFailure) return end(fixerFailure, iteration);
     }
     return end({ status: "failed", reason: "The iteration limit is 0." }, 0);
   },
 );
+
+function describeTestsPassingOnBase(proof: FailOnBaseProof): string {
+  return [
+    "These tests do not test the change: they pass on the base commit, without the task's implementation.",
+    ...proof.passingOnBase.map((name) => `- ${name}`),
+    "",
+    "Change them so each one fails without the change and passes with it, or remove them. Your test files applied to the base commit were:",
+    ...proof.testerFiles.map((file) => `- ${file}`),
+  ].join("\n");
+}
