@@ -67,6 +67,9 @@ export function useRunEvents(runId: string, options: { isEnabled: boolean }) {
         retryTimer = setTimeout(connect, retryDelayMs);
         retryDelayMs = Math.min(retryDelayMs * 2, MAX_RETRY_MS);
       };
+      // The server sends `end` after the run's final event: nothing more will come, so stop
+      // the browser from reconnecting.
+      source.addEventListener("end", () => source?.close());
       source.addEventListener("run-event", (message) => {
         const event = parseRunEvent((message as MessageEvent<string>).data);
         if (!event || event.runId !== runId) return;
