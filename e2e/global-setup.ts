@@ -8,11 +8,22 @@ import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/embedded-postgres";
 import { applyMigrations } from "../lib/migrate";
+import { startFakeGitHub } from "../test/fake-github";
 import { startFakeInngestEventApi } from "../test/fake-inngest-event-api";
 
 const root = path.resolve(import.meta.dirname, "..");
 const apiToken = "e2e-api-token-0123456789abcdef";
 const e2eModel = "openai-compatible:glm-5.2";
+const e2eGitHubToken = "e2e-fake-github-token-0123";
+
+/** Repositories on the local GitHub that browser tests read (e.g. profile detection). */
+const e2eRepositories: Record<string, Record<string, string>> = {
+  "acme/e2e-profiles": {
+    "package.json": JSON.stringify({ name: "e2e-profiles", scripts: { test: "vitest run", build: "vite build" } }, null, 2),
+    "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+    ".github/workflows/ci.yml": "on: [push]\njobs: {}\n",
+  },
+};
 
 /** The launchers seed list prices at start; this boots `next start` directly, so it seeds here. */
 async function seedPrices(databaseUrl: string) {
@@ -48,6 +59,11 @@ export default async function globalSetup() {
   await applyMigrations({ databaseUrl: database.url });
   await seedPrices(database.url);
   const engine = await startFakeInngestEventApi();
+  const github = await startFakeGitHub({ token: e2eGitHubToken });
+  for (const [fullName, files] of Object.entries(e2eRepositories)) {
+    const [owner, name] = fullName.split("/");
+    await github.createRepository({ owner, name, files });
+  }
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
 
@@ -64,6 +80,8 @@ export default async function globalSetup() {
       FACTORY_DATA_DIR: dataDir,
       INNGEST_DEV: engine.url,
       FACTORY_MODEL: e2eModel,
+      GITHUB_API_URL: github.apiUrl,
+      GITHUB_TOKEN: e2eGitHubToken,
     },
   });
   await waitForHealth(appUrl, app);
@@ -76,6 +94,7 @@ export default async function globalSetup() {
   return async () => {
     if (app.pid) try { process.kill(-app.pid, "SIGTERM"); } catch { /* already gone */ }
     await engine.close();
+    await github.close();
     await database.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };

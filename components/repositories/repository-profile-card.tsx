@@ -5,7 +5,7 @@
 
 import { useState } from "react";
 import { ApiError } from "../../lib/client/api-fetch";
-import { formatUsd } from "../../lib/client/format";
+import { formatUsdCents } from "../../lib/client/format";
 import { useDetectRepositoryProfile, useUpdateRepositoryProfile } from "../../lib/client/use-repositories";
 import { profileCommandNames, type RepositoryProfile } from "../../lib/repositories/repository-profile-schema";
 import { RelativeTime } from "../runs/relative-time";
@@ -134,7 +134,7 @@ function ProfileSummary({ profile }: { profile: RepositoryProfile }) {
           </div>
         ))}
         <dt className="text-slate-500">Follow-up budget</dt>
-        <dd data-testid="profile-followUpBudgetUsd">{formatUsd(profile.followUpBudgetUsd)} per PR, for answering human reviews</dd>
+        <dd data-testid="profile-followUpBudgetUsd">{formatUsdCents(profile.followUpBudgetUsd)} per PR, for answering human reviews</dd>
         <dt className="text-slate-500">Coder attempts</dt>
         <dd data-testid="profile-coderAttempts">{profile.coderAttempts}</dd>
         <dt className="text-slate-500">Detected</dt>

@@ -72,7 +72,7 @@ export function RunCommandOverrides(props: {
                 />
                 {field.offLabel}
               </label>
-              {error ? <FieldError id={`${id}-error`} testId={`error-${field.name}`} message={error} /> : <FieldHint id={`${id}-hint`}>{field.hint}</FieldHint>}
+              {error ? <FieldError id={`${id}-error`} testId={`error-${field.name}`} message={error.charAt(0).toUpperCase() + error.slice(1)} /> : <FieldHint id={`${id}-hint`}>{field.hint}</FieldHint>}
             </div>
           );
         })}
