@@ -20,6 +20,8 @@ export function createDefaultCheckpointer(options: { allowWorkflowChanges?: bool
   return {
     readHead: async (workspace) => (await runGit({ cwd: workspace, args: ["rev-parse", "HEAD"] })).stdout.trim(),
     commit: (workspace, message) => commitAll({ workspace, message }),
+    hasCommit: async (workspace, sha) =>
+      (await runGit({ cwd: workspace, args: ["cat-file", "-e", `${sha}^{commit}`], allowedExitCodes: [1, 128] })).exitCode === 0,
     restore: async (workspace, sha) => {
       await runGit({ cwd: workspace, args: ["reset", "--hard", "--quiet", sha] });
       await runGit({ cwd: workspace, args: ["clean", "-fd", "--quiet"] });

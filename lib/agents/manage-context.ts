@@ -29,6 +29,25 @@ export type CompactionOptions = {
 
 const byteSize = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
+/**
+ * The transcript as JSON with every object's keys sorted, deeply. The database's JSONB column
+ * reorders keys (tool-call arguments included) on the way back, so without this the prompt's
+ * bytes, and the provider's prefix cache, would break at every chunk boundary. Messages are
+ * canonicalized when they enter the transcript and when it is loaded, so both agree.
+ */
+export function canonicalizeTranscript(messages: ModelMessage[]): ModelMessage[] {
+  return sortKeysDeep(JSON.parse(JSON.stringify(messages))) as ModelMessage[];
+}
+
+function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(record).sort().map((key) => [key, sortKeysDeep(record[key])]));
+  }
+  return value;
+}
+
 /** Returns the transcript unchanged when under budget, else a compacted copy. */
 export function compactTranscript(messages: ModelMessage[], options: CompactionOptions): ModelMessage[] {
   if (byteSize(messages) <= options.budgetBytes) return messages;

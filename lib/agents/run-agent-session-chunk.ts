@@ -1,6 +1,11 @@
-// One durable chunk of a session: up to K turns, then commit (and push) the workspace and
-// save the transcript. A crash mid-chunk loses only that chunk: the next attempt restores
-// the workspace to the last committed sha and continues from the saved transcript.
+// One durable chunk of a session: up to K turns. Every turn is saved as it completes: its
+// file changes committed locally, then the transcript, the turn count and that commit sha in
+// the database. A crash loses at most the turn in flight, and model calls already made are
+// never paid again. At the end of the chunk the branch is pushed, always AFTER the save, so
+// a crash between the two resumes from the saved sha and pushes it (a fast-forward), instead
+// of rebuilding a diverging commit. Transcripts are kept in canonical JSON (sorted keys), so
+// the JSONB round trip at chunk boundaries leaves the prompt's bytes, and the provider's
+// prefix cache, intact.
 import type { LanguageModel, ModelMessage, SystemModelMessage } from "ai";
 import { db } from "../db";
 import { AppError } from "../errors";
@@ -15,11 +20,11 @@ import { recordRunEvent } from "../runs/record-run-event";
 import { buildToolSet } from "./build-tool-set";
 import { createDefaultCheckpointer, defaultToolkit } from "./default-workspace";
 import { executeToolCalls } from "./execute-tool-calls";
-import { compactTranscript, type CompactionOptions } from "./manage-context";
+import { canonicalizeTranscript, compactTranscript, type CompactionOptions } from "./manage-context";
 import { redactDeep } from "./redact-transcript";
 import { roleDefinitions } from "./roles/role-definitions";
 import { readSessionOutcome, type SessionOutcome, type StopReason } from "./session-outcome";
-import { deriveLoopState } from "./turn-metadata";
+import { deriveLoopState, readTurnMetadata } from "./turn-metadata";
 import type { WorkspaceCheckpointer, WorkspaceToolkit } from "./workspace-toolkit";
 
 export type TurnReport = {
@@ -33,6 +38,8 @@ export type TurnReport = {
   totalMs: number;
   modelMs: number;
   toolMs: number;
+  /** Saving the turn (transcript and commit sha) to the database. */
+  saveMs: number;
 };
 
 export type RunAgentSessionChunkOptions = {
@@ -61,7 +68,11 @@ const defaultCompaction: CompactionOptions = { budgetBytes: 120_000, targetBytes
 export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): Promise<SessionOutcome> {
   const options = { ...input, toolkit: input.toolkit ?? defaultToolkit, checkpointer: input.checkpointer ?? createDefaultCheckpointer() };
   const session = await db.agentSession.findUniqueOrThrow({ where: { id: options.sessionId } });
-  if (session.status !== "running") return readSessionOutcome(session.id);
+  if (session.status !== "running") {
+    // A retry after the final save: its push may not have happened.
+    await pushSavedCheckpoint(options, session);
+    return readSessionOutcome(session.id);
+  }
   const role = roleDefinitions[session.role];
   const maxTurns = options.maxTurns ?? role.maxTurns;
   const noChangeTurnLimit = options.noChangeTurnLimit ?? role.noChangeTurnLimit;
@@ -69,14 +80,22 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
   const modelRef = parseModelRef(session.model);
   const isAnthropic = modelRef.provider === "anthropic";
 
-  let messages = session.transcript as unknown as ModelMessage[];
-  let lastCommitSha = session.lastCommitSha ?? (await options.checkpointer.readHead(options.workspace));
-  // Work after the last checkpoint belongs to a chunk that never saved its transcript.
-  if (session.turns > 0) await options.checkpointer.restore(options.workspace, lastCommitSha);
+  const headAtStart = await options.checkpointer.readHead(options.workspace);
+  const resumed = await resumePoint(options, {
+    messages: canonicalizeTranscript(session.transcript as unknown as ModelMessage[]),
+    turns: session.turns,
+    lastCommitSha: session.lastCommitSha ?? headAtStart,
+  });
+  let { messages, turns, lastCommitSha } = resumed;
   await releaseAbandonedReservations({ sessionId: session.id });
 
-  let turns = session.turns;
-  let stop: { reason: StopReason; error?: string; result?: unknown } | undefined;
+  const saved = { turns: session.turns, isStopSaved: false };
+  const save = async (stop?: Stop) => {
+    await saveProgress({ sessionId: session.id, runId: session.runId, fromTurns: saved.turns, turns, messages, lastCommitSha, stop });
+    saved.turns = turns;
+    saved.isStopSaved = stop !== undefined;
+  };
+  let stop: Stop | undefined;
   try {
     const price = await getModelPriceOrThrow(modelRef);
     const model = options.languageModel ?? createLanguageModel(modelRef);
@@ -94,7 +113,8 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
         break;
       }
       const turnStartedAt = performance.now();
-      messages = compactTranscript(messages, compaction);
+      const compacted = compactTranscript(messages, compaction);
+      if (compacted !== messages) messages = canonicalizeTranscript(compacted);
       const prompt = isAnthropic ? addCacheBreakpoints(messages) : messages;
       const call = await callModel({
         runId: session.runId,
@@ -123,8 +143,13 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
         abortSignal: options.abortSignal,
         sessionId: session.id,
       });
+      // The turn's checkpoint: its changes committed locally (cheap; no push), its sha in the turn's metadata.
+      if (executed.changedFiles.length > 0 || call.result.toolCalls.some((toolCall) => toolCall.toolName === "run_command")) {
+        lastCommitSha = (await options.checkpointer.commit(options.workspace, `factory(${role.role}): session ${session.id}, turn ${turns + 1}`)) ?? lastCommitSha;
+      }
       const assistantMessages = call.result.responseMessages.filter((message) => message.role === "assistant");
-      messages = [...messages, ...assistantMessages, executed.closingMessage];
+      const closingMessage = withCheckpoint(executed.closingMessage, lastCommitSha);
+      messages = [...messages, ...canonicalizeTranscript(redactDeep([...assistantMessages, closingMessage]))];
       turns += 1;
 
       const state = deriveLoopState(messages);
@@ -137,6 +162,10 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
       } else if (turns >= maxTurns) {
         stop = { reason: "turn_limit" };
       }
+      const saveStartedAt = performance.now();
+      // A crash from here on loses nothing of this turn: its call is paid once, its work kept.
+      await save(stop);
+      const savedAt = performance.now();
       options.onTurn?.({
         turn: turns,
         toolNames: call.result.toolCalls.map((toolCall) => toolCall.toolName),
@@ -145,9 +174,10 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
         cacheReadTokens: call.tokens.cacheReadTokens,
         outputTokens: call.tokens.outputTokens,
         costUsd: call.costUsd,
-        totalMs: performance.now() - turnStartedAt,
+        totalMs: savedAt - turnStartedAt,
         modelMs: call.latencyMs,
         toolMs: executed.toolMs,
+        saveMs: savedAt - saveStartedAt,
       });
     }
   } catch (error) {
@@ -156,11 +186,67 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
     stop = { reason: "error", error: redactSecrets(error.message) };
   }
 
-  const sha = await options.checkpointer.commit(options.workspace, `factory(${role.role}): session ${session.id}, turn ${turns}`);
-  if (sha && session.branch && options.checkpointer.push) await options.checkpointer.push(options.workspace, session.branch);
-  lastCommitSha = sha ?? lastCommitSha;
-  await saveChunk({ sessionId: session.id, runId: session.runId, fromTurns: session.turns, turns, messages, lastCommitSha, stop });
+  // Work the model did not see committed (nothing, normally) still belongs to the last turn.
+  lastCommitSha = (await options.checkpointer.commit(options.workspace, `factory(${role.role}): session ${session.id}, turn ${turns}`)) ?? lastCommitSha;
+  // Saved before pushed: the database never points behind the branch.
+  await saveProgress({ sessionId: session.id, runId: session.runId, fromTurns: saved.turns, turns, messages, lastCommitSha, stop, isChunkEnd: true, isStopSaved: saved.isStopSaved });
+  if (session.branch && options.checkpointer.push && lastCommitSha !== headAtStart) {
+    await options.checkpointer.push(options.workspace, session.branch);
+  }
   return readSessionOutcome(session.id);
+}
+
+type Stop = { reason: StopReason; error?: string; result?: unknown };
+
+/**
+ * Where a resumed chunk starts: the saved turn and its commit. A worker without that commit
+ * (the chunk's turns were committed on a machine that died before pushing) goes back to the
+ * newest turn whose commit it has, so the transcript and the workspace always agree.
+ */
+async function resumePoint(
+  options: { workspace: string; checkpointer: WorkspaceCheckpointer },
+  saved: { messages: ModelMessage[]; turns: number; lastCommitSha: string },
+): Promise<{ messages: ModelMessage[]; turns: number; lastCommitSha: string }> {
+  if (saved.turns === 0) return saved;
+  const { checkpointer, workspace } = options;
+  const hasCommit = (sha: string) => (checkpointer.hasCommit ? checkpointer.hasCommit(workspace, sha) : Promise.resolve(true));
+  if (await hasCommit(saved.lastCommitSha)) {
+    // Work after the last saved turn belongs to a turn that never completed.
+    await checkpointer.restore(workspace, saved.lastCommitSha);
+    return saved;
+  }
+  let turns = saved.turns;
+  for (let index = saved.messages.length - 1; index > 0; index--) {
+    const turn = readTurnMetadata(saved.messages[index]);
+    if (!turn) continue;
+    if (turn.checkpoint && (await hasCommit(turn.checkpoint))) {
+      await checkpointer.restore(workspace, turn.checkpoint);
+      return { messages: saved.messages.slice(0, index + 1), turns, lastCommitSha: turn.checkpoint };
+    }
+    turns -= 1;
+  }
+  // No turn's commit is here (or the transcript predates per-turn checkpoints): keep the
+  // transcript and work from what the branch holds.
+  const head = await checkpointer.readHead(workspace);
+  return { ...saved, lastCommitSha: head };
+}
+
+/** Pushes a stopped session's saved commit if a crash came between its save and its push. */
+async function pushSavedCheckpoint(
+  options: { workspace: string; checkpointer: WorkspaceCheckpointer },
+  session: { branch: string | null; lastCommitSha: string | null },
+): Promise<void> {
+  const { checkpointer, workspace } = options;
+  if (!session.branch || !session.lastCommitSha || !checkpointer.push) return;
+  if ((await checkpointer.readHead(workspace)) === session.lastCommitSha) return;
+  if (checkpointer.hasCommit && !(await checkpointer.hasCommit(workspace, session.lastCommitSha))) return;
+  await checkpointer.restore(workspace, session.lastCommitSha);
+  await checkpointer.push(workspace, session.branch);
+}
+
+function withCheckpoint(message: ModelMessage, checkpoint: string): ModelMessage {
+  const factory = message.providerOptions?.factory;
+  return factory ? ({ ...message, providerOptions: { ...message.providerOptions, factory: { ...factory, checkpoint } } } as ModelMessage) : message;
 }
 
 /** Marks the task message and the newest message, so each call reuses the previous call's cache. */
@@ -170,33 +256,39 @@ function addCacheBreakpoints(messages: ModelMessage[]): ModelMessage[] {
   return messages.map((message, index) => (index === 0 || index === messages.length - 1 ? mark(message) : message));
 }
 
-async function saveChunk(input: {
+async function saveProgress(input: {
   sessionId: string;
   runId: string;
   fromTurns: number;
   turns: number;
   messages: ModelMessage[];
   lastCommitSha: string;
-  stop?: { reason: StopReason; error?: string; result?: unknown };
+  stop?: Stop;
+  /** The chunk's last save: records the chunk (or stop) event. */
+  isChunkEnd?: boolean;
+  /** The stop was already saved with the last turn; only the event is left to record. */
+  isStopSaved?: boolean;
 }): Promise<void> {
   const { stop } = input;
   const status = !stop ? "running" : stop.reason === "finished" || stop.reason === "submitted" ? "finished" : stop.reason === "error" ? "failed" : "stopped";
   await db.$transaction(async (tx) => {
-    // Guards against a second worker having run the same chunk meanwhile.
+    // Guards against a second worker having advanced the session meanwhile.
     const updated = await tx.agentSession.updateMany({
-      where: { id: input.sessionId, turns: input.fromTurns, status: "running" },
+      where: { id: input.sessionId, turns: input.fromTurns, ...(input.isStopSaved ? {} : { status: "running" }) },
       data: {
-        transcript: redactDeep(input.messages) as object[],
+        // Already redacted and canonical, turn by turn.
+        transcript: input.messages as object[],
         turns: input.turns,
         lastCommitSha: input.lastCommitSha,
         status,
         stopReason: stop?.reason ?? null,
         error: stop?.error ?? null,
         ...(stop?.result !== undefined ? { result: redactDeep(stop.result) as object } : {}),
-        ...(stop ? { finishedAt: new Date() } : {}),
+        ...(stop && !input.isStopSaved ? { finishedAt: new Date() } : {}),
       },
     });
     if (updated.count !== 1) throw new AppError("conflict", `Agent session ${input.sessionId} was advanced by another worker; this chunk's result is discarded.`);
+    if (!input.isChunkEnd) return;
     await recordRunEvent(
       {
         runId: input.runId,

@@ -3,7 +3,8 @@
 // on any machine sees the same stuck counters and changed files without extra columns.
 import type { ModelMessage } from "ai";
 
-export type TurnMetadata = { signature: string; changedFiles: string[] };
+/** `checkpoint`: the commit holding the workspace as this turn left it (saved with the turn). */
+export type TurnMetadata = { signature: string; changedFiles: string[]; checkpoint?: string };
 /** Compaction always keeps the last few turns whole, so signatures need not be carried over. */
 export type CompactionMetadata = { compactedTurns: number; filesChanged: string[]; turnsWithoutChange: number };
 
@@ -11,7 +12,8 @@ export type LoopState = { turnsWithoutChange: number; recentSignatures: string[]
 
 export function readTurnMetadata(message: ModelMessage): TurnMetadata | undefined {
   const factory = message.providerOptions?.factory as Partial<TurnMetadata & { compactedTurns: number }> | undefined;
-  return factory && typeof factory.signature === "string" ? { signature: factory.signature, changedFiles: factory.changedFiles ?? [] } : undefined;
+  if (!factory || typeof factory.signature !== "string") return undefined;
+  return { signature: factory.signature, changedFiles: factory.changedFiles ?? [], ...(typeof factory.checkpoint === "string" ? { checkpoint: factory.checkpoint } : {}) };
 }
 
 export function readCompactionMetadata(message: ModelMessage): CompactionMetadata | undefined {

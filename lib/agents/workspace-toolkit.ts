@@ -16,6 +16,8 @@ export type WorkspaceCheckpointer = {
   readHead: (workspace: string) => Promise<string>;
   /** Commits everything; returns the new sha, or null when nothing changed. */
   commit: (workspace: string, message: string) => Promise<string | null>;
+  /** Whether the commit is in this workspace (a resumed chunk may run on another machine). Absent: assume yes. */
+  hasCommit?: (workspace: string, sha: string) => Promise<boolean>;
   /** Discards uncommitted work: the workspace becomes exactly `sha` (resume after a crash). */
   restore: (workspace: string, sha: string) => Promise<void>;
   /** Pushes HEAD to the branch; only called when the session has a branch to push to. */
