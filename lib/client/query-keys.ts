@@ -13,7 +13,7 @@ export const modelPriceKeys = {
   all: ["model-prices"] as const,
 };
 
-/** Repository profiles, listed and by "owner/name". */
+/** Repository profiles: one list holds them all (GET /api/repositories). */
 export const repositoryKeys = {
   all: ["repositories"] as const,
   list: () => [...repositoryKeys.all, "list"] as const,
