@@ -1,32 +1,42 @@
 // Workspaces are caches (the pushed branch and the database hold the truth), so finished
-// or idle ones can go at any time.
+// or idle ones can go at any time. Mirrors (<data>/repos) are never removed here: one per
+// repository, they make the next clone cheap.
 import { readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { getWorkspacesDir } from "./workspace-paths";
+import { getWorkspacePath, getWorkspacesDir } from "./workspace-paths";
+
+/** Names of the workspaces under the data dir (session ids, checkout-<task>, base-<task>). */
+export function listWorkspaces(): string[] {
+  try {
+    return readdirSync(getWorkspacesDir());
+  } catch {
+    return [];
+  }
+}
+
+/** When a workspace was last used, in ms since the epoch (0 when it is gone). */
+export function workspaceLastUsedAt(name: string): number {
+  return lastUsedAt(path.join(getWorkspacesDir(), name));
+}
+
+/** Removes the named workspaces; returns the names removed. */
+export function removeWorkspaces(names: Iterable<string>): string[] {
+  const removed: string[] = [];
+  for (const name of names) {
+    rmSync(getWorkspacePath(name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
 
 export async function cleanupWorkspaces(options: {
   maxAgeHours: number;
   finishedSessionIds?: string[];
   now?: number;
 }): Promise<string[]> {
-  const dir = getWorkspacesDir();
   const finished = new Set(options.finishedSessionIds ?? []);
   const cutoff = (options.now ?? Date.now()) - options.maxAgeHours * 3600_000;
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const sessionId of entries) {
-    const workspace = path.join(dir, sessionId);
-    if (finished.has(sessionId) || lastUsedAt(workspace) < cutoff) {
-      rmSync(workspace, { recursive: true, force: true });
-      removed.push(sessionId);
-    }
-  }
-  return removed;
+  return removeWorkspaces(listWorkspaces().filter((name) => finished.has(name) || workspaceLastUsedAt(name) < cutoff));
 }
 
 /** The index changes on every status, add and commit, so it tracks use better than the dir. */
