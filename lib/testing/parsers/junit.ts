@@ -44,7 +44,8 @@ function toTestCase(testcase: XmlNode, suites: string[], root?: string): TestCas
   const file = typeof testcase["@_file"] === "string" ? (relativeTo(testcase["@_file"], root) ?? undefined) : (asFile ?? undefined);
   if (problem) {
     const body = textOf(problem);
-    const message = typeof problem["@_message"] === "string" && problem["@_message"] ? problem["@_message"] : firstLine(body);
+    const attribute = typeof problem["@_message"] === "string" ? problem["@_message"] : "";
+    const message = attribute ? messageFromBody(attribute, body) : firstLine(body);
     return { name, status: "failed", file, message: trimMessage(message), location: findLocation(body, root) ?? findLocation(message, root) ?? undefined };
   }
   const status = asNodes(testcase.skipped).length > 0 || testcase.skipped === "" ? "skipped" : "passed";
@@ -63,4 +64,22 @@ function textOf(node: XmlNode): string {
 
 function firstLine(text: string): string {
   return text.trim().split("\n")[0] ?? "";
+}
+
+/**
+ * node --test flattens a multi-line message into its attribute (newlines dropped); the body
+ * has it whole, wrapped in the error's inspection. Other runners keep newlines as entities.
+ */
+function messageFromBody(attribute: string, body: string): string {
+  const head = attribute.slice(0, 30);
+  const start = attribute.includes("\n") ? -1 : body.indexOf(head);
+  if (start < 0) return attribute;
+  const lines: string[] = [];
+  for (const line of body.slice(start).split("\n")) {
+    if (/^\s+at |^\s*code: '|^\}/.test(line)) break;
+    const end = line.match(/^(.*?)\]? \{$/);
+    lines.push(end ? end[1] : line);
+    if (end) break;
+  }
+  return lines.join("\n").trim() || attribute;
 }

@@ -14,11 +14,16 @@ const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, ".
 describe("test report parsers", () => {
   it("reads node --test's JUnit report: failures with message and place, a file that failed to load", () => {
     const parsed = parseJunitXml(fixture("node-test-junit.xml"), "/tmp/loop-fx/node");
-    expect(parsed).toMatchObject({ format: "junit", passed: 1, failed: 3, skipped: 0 });
+    expect(parsed).toMatchObject({ format: "junit", passed: 1, failed: 4, skipped: 0 });
     expect(parsed.tests.find((t) => t.name === "greets")).toMatchObject({ status: "failed", message: "'helo' == 'hello'", location: "test/greet.test.mjs:3" });
     expect(parsed.tests.find((t) => t.name === "suite > inner fails")).toMatchObject({ status: "failed", message: "boom", location: "test/greet.test.mjs:4" });
     expect(parsed.tests.find((t) => t.name === "test/broken.test.mjs")).toMatchObject({ status: "failed", file: "test/broken.test.mjs" });
     expect(parsed.tests.find((t) => t.name === "adds")).toMatchObject({ status: "passed" });
+    // A multi-line assertion message comes whole from the body (node drops its newlines in the attribute).
+    expect(parsed.tests.find((t) => t.name === "eq")).toMatchObject({
+      message: "Expected values to be strictly equal:\n+ actual - expected\n\n+ 'Goodbye, Ada'\n- 'Goodbye, Ada!'\n               ^",
+      location: "test/eq.test.mjs:2",
+    });
   });
 
   it("reads pytest's --junitxml: class and function, the assertion message and file:line", () => {
