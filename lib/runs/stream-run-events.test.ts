@@ -12,12 +12,13 @@ async function readToEnd(runId: string, afterSeq: number, whileOpen?: () => Prom
   const abort = new AbortController();
   const messages: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (message) => messages.push(message) });
-  const reader = streamRunEvents({ runId, afterSeq, signal: abort.signal }).pipeThrough(new TextDecoderStream()).getReader();
+  const reader = streamRunEvents({ runId, afterSeq, signal: abort.signal }).getReader();
+  const decoder = new TextDecoder();
   let isStarted = false;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    parser.feed(value);
+    parser.feed(decoder.decode(value, { stream: true }));
     if (!isStarted && whileOpen) {
       isStarted = true;
       void whileOpen();
@@ -54,10 +55,11 @@ describe("streamRunEvents", () => {
   it("stays open while the run is still going", async () => {
     const run = await db.run.create({ data: { title: "Stream open", spec: "s", budgetUsd: 1, status: "running" } });
     const abort = new AbortController();
-    const reader = streamRunEvents({ runId: run.id, afterSeq: 0, signal: abort.signal }).pipeThrough(new TextDecoderStream()).getReader();
+    const reader = streamRunEvents({ runId: run.id, afterSeq: 0, signal: abort.signal }).getReader();
+    const decoder = new TextDecoder();
     await recordRunEvent({ runId: run.id, type: "run.started", payload: {} });
     let text = "";
-    while (!text.includes("run.started")) text += (await reader.read()).value ?? "";
+    while (!text.includes("run.started")) text += decoder.decode((await reader.read()).value, { stream: true });
     expect(text).not.toContain("event: end");
     abort.abort();
     expect((await reader.read()).done).toBe(true);
