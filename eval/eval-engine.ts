@@ -13,7 +13,6 @@ import path from "node:path";
 import { resetEnvCache } from "../lib/env";
 import { AppError } from "../lib/errors";
 import { engineArgs, engineEnv, enginePortsFrom, resolveInngestBinary, type InngestBinary } from "../scripts/inngest-engine";
-import { createInngestHarness } from "../test/inngest-harness";
 
 export type EngineChoice = "auto" | "inngest" | "harness";
 
@@ -42,6 +41,7 @@ export async function startEvalEngine(choice: ReturnType<typeof chooseEngine>): 
 }
 
 async function startHarnessEngine(why: string): Promise<EvalEngine> {
+  const { createInngestHarness } = await import("../test/inngest-harness");
   const harness = await createInngestHarness({ maxAttempts: 3, runTimeoutMs: 2 * 60 * 60_000 });
   useEngineEnv({ INNGEST_DEV: harness.eventApiUrl });
   const { functions } = await import("../workflows");

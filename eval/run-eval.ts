@@ -13,20 +13,18 @@ import { resetGitHubClients } from "../lib/github/get-github-client";
 import { seedModelPrices } from "../lib/llm/model-price";
 import { applyMigrations } from "../lib/migrate";
 import { startFakeGitHub } from "../test/fake-github";
-import { configEnvironment, loadEvalConfigs, resolveEvalConfigsOrThrow, type EvalConfig } from "./eval-configs";
-import { chooseEngine, startEvalEngine, type EngineChoice } from "./eval-engine";
+import { configEnvironment, type EvalConfig } from "./eval-configs";
+import { startEvalEngine } from "./eval-engine";
 import { createEvalProgress } from "./eval-progress";
 import { buildEvalReport, formatNotes, formatSummaryTable, formatTaskGrid, type EvalReport } from "./eval-report";
-import { loadEvalTasks, selectEvalTasks, type EvalTask } from "./eval-tasks";
+import type { EvalTask } from "./eval-tasks";
+import type { PreparedEval } from "./prepare-eval";
 import { planRunRequest, runEvalTask, type EvalGitHub, type EvalTaskResult } from "./run-eval-task";
 import { startScriptedSolver } from "./scripted-solver";
 
 export type RunEvalOptions = {
-  configNames: string[];
-  /** Default eval/configs.json. */
-  configsFile?: string;
-  taskIds?: string[];
-  engine: EngineChoice;
+  /** From prepareEval, which refused bad input before any work. */
+  prepared: PreparedEval;
   concurrency: number;
   timeoutMin: number;
   jsonPath?: string;
@@ -39,14 +37,6 @@ const isolatedVariables = [
   "DATABASE_URL", "FACTORY_DATA_DIR", "FACTORY_DB_PORT", "FACTORY_API_TOKEN", "GITHUB_TOKEN", "GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY",
   "GITHUB_API_URL", "GITHUB_WEBHOOK_SECRET", "SLACK_WEBHOOK_URL", "FACTORY_PUBLIC_URL",
 ];
-
-/** Refuses bad input before any work: unknown configs or tasks, unpriced models, missing keys, no engine. */
-export function prepareEval(options: Pick<RunEvalOptions, "configNames" | "configsFile" | "taskIds" | "engine">) {
-  const tasks = selectEvalTasks(loadEvalTasks(), options.taskIds);
-  const configs = resolveEvalConfigsOrThrow({ names: options.configNames, configs: loadEvalConfigs(options.configsFile) });
-  const engine = chooseEngine(options.engine);
-  return { tasks, configs, engine };
-}
 
 /** Sets variables for the duration of `work`, then puts the previous values back. */
 async function withEnv<T>(values: Record<string, string | undefined>, work: () => Promise<T>): Promise<T> {
@@ -108,7 +98,7 @@ async function runConfig(input: {
 
 export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
   const out = options.out ?? process.stdout;
-  const { tasks, configs, engine: engineChoice } = prepareEval(options);
+  const { tasks, configs, engine: engineChoice } = options.prepared;
   const startedAt = new Date();
 
   // Everything below is this process's own: prices every configuration needs, a fresh data dir

@@ -54,7 +54,7 @@ if (args.help) {
 const { AppError } = await import("../lib/errors");
 const { loadEvalConfigs } = await import("../eval/eval-configs");
 const { loadEvalTasks } = await import("../eval/eval-tasks");
-const { runEval } = await import("../eval/run-eval");
+const { prepareEval } = await import("../eval/prepare-eval");
 
 const engine = args.engine;
 if (engine !== "auto" && engine !== "inngest" && engine !== "harness") fail(`--engine must be auto, inngest or harness, not "${engine}".`);
@@ -72,11 +72,11 @@ try {
     for (const task of loadEvalTasks()) process.stdout.write(`task    ${task.id.padEnd(22)} ${task.language} ${task.difficulty} ${task.kind}: ${task.title}\n`);
     process.exit(0);
   }
+  const prepared = prepareEval({ configNames: args.config, configsFile, taskIds: args.tasks?.split(",").map((id) => id.trim()).filter(Boolean), engine });
+  // Heavy imports (the app, the workflows, the stand-ins) only once the input is known to be good.
+  const { runEval } = await import("../eval/run-eval");
   await runEval({
-    configNames: args.config,
-    configsFile,
-    taskIds: args.tasks?.split(",").map((id) => id.trim()).filter(Boolean),
-    engine,
+    prepared,
     concurrency,
     timeoutMin,
     jsonPath: args.json ? path.resolve(args.json) : undefined,
