@@ -1,7 +1,8 @@
 // `npm run bench`: a 50-turn scripted coder session with real file edits and sandboxed
 // commands, against the scripted model server over HTTP and a real Postgres. Prints one JSON
 // object on its last line: harness overhead per turn (model latency and tool time excluded),
-// prompt tokens per turn, and the share of input tokens that repeat the previous prefix.
+// prompt tokens per turn, and the share of input tokens that repeat the previous prefix
+// (cacheEligiblePrefixShare; chunk boundaries included, the transcript reloaded from Postgres).
 import { randomInt } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -64,6 +65,8 @@ try {
     harnessOverheadMsMeanWithCheckpoints: round((wallMs - sum(reports.map((report) => report.modelMs + report.toolMs))) / reports.length),
     modelMsP50: round(percentile(reports.map((report) => report.modelMs).sort((a, b) => a - b), 0.5)),
     toolMsP50: round(percentile(reports.map((report) => report.toolMs).sort((a, b) => a - b), 0.5)),
+    // Part of the harness overhead: the per-turn save (transcript and commit sha) that makes a crash lose at most one turn.
+    turnSaveMsP50: round(percentile(reports.map((report) => report.saveMs).sort((a, b) => a - b), 0.5)),
     promptTokensPerTurn: reports.map((report) => report.inputTokens),
     cacheEligiblePrefixShare: round(sum(reports.map((report) => report.cacheReadTokens)) / inputTokens, 4),
     totalInputTokens: inputTokens,

@@ -144,7 +144,8 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
         sessionId: session.id,
       });
       // The turn's checkpoint: its changes committed locally (cheap; no push), its sha in the turn's metadata.
-      if (executed.changedFiles.length > 0 || call.result.toolCalls.some((toolCall) => toolCall.toolName === "run_command")) {
+      // run_command reports what it changed too (git status before and after), so a turn without changes skips the commit.
+      if (executed.changedFiles.length > 0) {
         lastCommitSha = (await options.checkpointer.commit(options.workspace, `factory(${role.role}): session ${session.id}, turn ${turns + 1}`)) ?? lastCommitSha;
       }
       const assistantMessages = call.result.responseMessages.filter((message) => message.role === "assistant");
