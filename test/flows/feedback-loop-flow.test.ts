@@ -56,7 +56,12 @@ const reviewerFollowsTests: RoleScript = (request) => {
 
 const testerAddsNothing: RoleScript = () => ({ toolCalls: [{ name: "finish", args: { summary: "The coder's tests cover the criteria." } }] });
 
-const runSpecOf = (runId: string) => harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 240_000 });
+/** The run-spec run, once it and the run report it triggers have ended. */
+async function runSpecOf(runId: string) {
+  const run = await harness.waitForRun({ functionId: "run-spec", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 240_000 });
+  await harness.waitForRun({ functionId: "notify-run-finished", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 30_000 });
+  return run;
+}
 
 describe("the feedback loop", () => {
   it("detects `npm test` on a fresh repository, feeds the failing test's name and message to the fixer, and goes green on iteration 2", async () => {
