@@ -24,6 +24,7 @@ const e2eRepositories: Record<string, Record<string, string>> = {
     ".github/workflows/ci.yml": "on: [push]\njobs: {}\n",
   },
 };
+const webhookSecret = "e2e-webhook-secret-0123456789";
 
 /** The launchers seed list prices at start; this boots `next start` directly, so it seeds here. */
 async function seedPrices(databaseUrl: string) {
@@ -82,6 +83,7 @@ export default async function globalSetup() {
       FACTORY_MODEL: e2eModel,
       GITHUB_API_URL: github.apiUrl,
       GITHUB_TOKEN: e2eGitHubToken,
+      GITHUB_WEBHOOK_SECRET: webhookSecret,
     },
   });
   await waitForHealth(appUrl, app);
@@ -90,6 +92,7 @@ export default async function globalSetup() {
   process.env.E2E_APP_PORT = String(appPort);
   process.env.E2E_DATABASE_URL = database.url;
   process.env.E2E_API_TOKEN = apiToken;
+  process.env.E2E_WEBHOOK_SECRET = webhookSecret;
 
   return async () => {
     if (app.pid) try { process.kill(-app.pid, "SIGTERM"); } catch { /* already gone */ }

@@ -21,7 +21,9 @@ export async function readBodyText(request: Request, limitBytes: number): Promis
     if (done) break;
     received += value.byteLength;
     if (received > limitBytes) {
-      await reader.cancel().catch(() => undefined);
+      // Stop reading, but do not cancel: cancelling destroys the socket before the 413 is
+      // written. The answer carries `Connection: close`, so the rest is never read.
+      reader.releaseLock();
       throw tooLarge(limitBytes);
     }
     chunks.push(value);
