@@ -92,7 +92,7 @@ export function loadEvalConfigs(file = configsFile): Map<string, EvalConfig> {
 }
 
 /** The environment a configuration's runs see: the caller's, plus the config's provider variables. */
-export function configEnvironment(config: EvalConfig, source: NodeJS.ProcessEnv = process.env): { values: Record<string, string>; missing: string[] } {
+export function configEnvironment(config: EvalConfig, source: Record<string, string | undefined> = process.env): { values: Record<string, string>; missing: string[] } {
   const values: Record<string, string> = {};
   const missing: string[] = [];
   for (const [name, value] of Object.entries(config.env)) {
@@ -113,7 +113,7 @@ function knowsPrice(ref: string, prices: PriceTable): boolean {
  * The named configurations, or an AppError listing every problem: unknown names, models with
  * no known price, and providers whose keys or base URLs are missing.
  */
-export function resolveEvalConfigsOrThrow(options: { names: string[]; configs: Map<string, EvalConfig>; source?: NodeJS.ProcessEnv }): EvalConfig[] {
+export function resolveEvalConfigsOrThrow(options: { names: string[]; configs: Map<string, EvalConfig>; source?: Record<string, string | undefined> }): EvalConfig[] {
   const source = options.source ?? process.env;
   if (!options.names.length) {
     throw new AppError("bad_request", `Name at least one configuration with --config. Known configurations: ${[...options.configs.keys()].join(", ")}.`);
