@@ -104,7 +104,10 @@ export async function runSandboxed(options: RunSandboxedOptions): Promise<Sandbo
       stream.end(data.content);
     }
     const result = await collectResult(child, { timeoutSec, maxOutputBytes, cgroup, workspace, limits });
-    return { ...result, egressRefusals: proxy?.refusals ?? [] };
+    const egressRefusals = [...(proxy?.refusals ?? [])];
+    // Said in the output too, so whoever reads it (a model, a person) learns why a download failed.
+    const refusalNote = egressRefusals.length ? `\n[egress proxy refused: ${egressRefusals.slice(0, 5).join("; ")}${egressRefusals.length > 5 ? "; ..." : ""}]` : "";
+    return { ...result, output: result.output + refusalNote, egressRefusals };
   } finally {
     await cgroup.remove();
     await proxy?.close();
