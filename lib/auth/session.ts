@@ -42,6 +42,8 @@ export async function createSession(now = new Date()): Promise<{ secret: string;
   const secret = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + sessionMaxAgeSec * 1000);
   await db.authSession.create({ data: { id: sessionIdOf(secret), expiresAt } });
+  // Housekeeping on the rare write path: rows that can never authenticate again go.
+  await db.authSession.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { revokedAt: { lt: new Date(now.getTime() - 24 * 3600_000) } }] } });
   return { secret, expiresAt };
 }
 
