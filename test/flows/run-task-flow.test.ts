@@ -1,11 +1,25 @@
-// run-task end to end against the local GitHub and the scripted model: coder, push, draft
+// run-task end to end against the local GitHub and the scripted model, started the way runs
+// start (createRun, run-spec, a planner) in the in-process Inngest harness: coder, push, draft
 // PR, real tests in the sandbox, review, fixer, and convergence to a ready PR.
-import { InngestTestEngine } from "@inngest/test";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { runTask } from "../../workflows/functions/run-task";
+import { resetEnvCache } from "../../lib/env";
+import { startFakeSlack } from "../fake-slack";
+import { createInngestHarness } from "../inngest-harness";
 import { findCanaries } from "../secret-canaries";
-import { startFactoryWorld, type RoleScript } from "./factory-flow-fixtures";
+import { plannerSubmits, requestRun, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
+
+const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 180_000 });
+process.env.INNGEST_DEV = harness.eventApiUrl; // before workflows/client.ts is loaded
+const { functions } = await import("../../workflows");
+harness.register(...functions);
+const slack = await startFakeSlack();
+process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
+resetEnvCache();
+afterAll(async () => {
+  await harness.close();
+  await slack.close();
+});
 
 const testCommand = "grep -qx hello hello.txt";
 let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
@@ -16,10 +30,9 @@ const coderWrites = (content: string): RoleScript => (_request, turn) =>
     ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content } }] }
     : { toolCalls: [{ name: "finish", args: { summary: `wrote hello.txt (${content.trim()})` } }] };
 
-/** Approves when the test output it was given says passed, otherwise asks for a fix. */
+/** Approves when the test results it was given say passed, otherwise asks for a fix. */
 const reviewerFollowsTests: RoleScript = (request) => {
-  const task = JSON.stringify(request.json.messages[1]?.content ?? "");
-  const hasPassed = /passed/.test(task) && !/failed/.test(task);
+  const hasPassed = taskMessageOf(request).includes("Tests: passed");
   return {
     toolCalls: [
       {
@@ -32,23 +45,23 @@ const reviewerFollowsTests: RoleScript = (request) => {
   };
 };
 
-async function createTask(runId: string) {
-  return db.task.create({
-    data: { runId, key: "greeting", title: "Greeting file", description: "Create hello.txt", acceptanceCriteria: ["hello.txt contains hello"], dependsOn: [] },
-  });
-}
+const planner = plannerSubmits([{ key: "greeting", title: "Greeting file", description: "Create hello.txt", acceptanceCriteria: ["hello.txt contains hello"], dependsOn: [] }]);
+const testerAddsNothing: RoleScript = () => ({ toolCalls: [{ name: "finish", args: { summary: "Nothing to add." } }] });
 
-function execute(runId: string, taskId: string) {
-  return new InngestTestEngine({ function: runTask }).execute({ events: [{ name: "inngest/function.invoked", data: { runId, taskId } }] });
+/** Runs the spec; resolves with run-task's output and the task, once the run and its report ended. */
+async function execute(options: { maxIterations: number }) {
+  const runId = await requestRun(world!, harness.send, { maxIterations: options.maxIterations, budgetUsd: 5 });
+  await harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 180_000 });
+  await harness.waitForRun({ functionId: "notify-run-finished", where: (run) => run.event.data.runId === runId, timeoutMs: 30_000 });
+  const runTask = harness.runs.find((run) => run.functionId === "run-task" && run.event.data.runId === runId)!;
+  const task = await db.task.findFirstOrThrow({ where: { runId } });
+  return { run: { id: runId }, task, result: runTask.output, error: runTask.error };
 }
 
 describe("run-task", () => {
   it("takes a task to a ready PR when the tests pass and the review approves", async () => {
-    world = await startFactoryWorld({ testCommand, roles: { coder: coderWrites("hello\n"), reviewer: reviewerFollowsTests } });
-    const run = await world.createRun();
-    const task = await createTask(run.id);
-
-    const { result, error } = await execute(run.id, task.id);
+    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderWrites("hello\n"), tester: testerAddsNothing, reviewer: reviewerFollowsTests } });
+    const { run, task, result, error } = await execute({ maxIterations: 2 });
     expect(error).toBeUndefined();
     expect(result).toEqual({ taskId: task.id, status: "succeeded" });
 
@@ -70,18 +83,15 @@ describe("run-task", () => {
     expect(run2.spentUsd.toNumber()).toBeCloseTo(run2.llmCalls.reduce((sum, call) => sum + call.costUsd.toNumber(), 0), 8);
     expect(run2.events.map((e) => e.type)).toEqual(expect.arrayContaining(["task.started", "pull_request.opened", "task.tests", "review.posted", "pull_request.ready", "task.succeeded"]));
     expect(findCanaries(world.llm.requests.map((r) => r.body).join("\n"))).toEqual([]);
-  });
+  }, 180_000);
 
   it("feeds failing tests and review comments to a fixer and converges on the next iteration", async () => {
     const fixerWrites: RoleScript = (_request, turn) =>
       turn === 1
         ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "hello\n" } }] }
         : { toolCalls: [{ name: "finish", args: { summary: "fixed the spelling" } }] };
-    world = await startFactoryWorld({ testCommand, roles: { coder: coderWrites("helo\n"), reviewer: reviewerFollowsTests, fixer: fixerWrites } });
-    const run = await world.createRun({ maxIterations: 3 });
-    const task = await createTask(run.id);
-
-    const { result } = await execute(run.id, task.id);
+    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderWrites("helo\n"), tester: testerAddsNothing, reviewer: reviewerFollowsTests, fixer: fixerWrites } });
+    const { run, task, result } = await execute({ maxIterations: 3 });
     expect(result).toEqual({ taskId: task.id, status: "succeeded" });
     const stored = await db.task.findUniqueOrThrow({ where: { id: task.id }, include: { pullRequest: { include: { reviews: { orderBy: { createdAt: "asc" } } } } } });
     expect(stored.iteration).toBe(2);
@@ -90,20 +100,24 @@ describe("run-task", () => {
     expect(tests.map((e) => (e.payload as { testResult: string }).testResult)).toEqual(["failed", "passed"]);
 
     // The fixer saw the real failing output and the reviewer's comment as data.
-    const fixerRequest = world.llm.requests.find((r) => JSON.stringify(r.json.messages[0]?.content ?? "").includes("you fix it"))!;
-    const fixerTask = JSON.stringify(fixerRequest.json.messages[1]?.content);
-    expect(fixerTask).toContain("failed");
+    const fixerTask = taskMessageOf(sessionStarts(world.llm.requests, "fixer")[0]);
+    expect(fixerTask).toContain("Tests: FAILED. (no per-test results: judged by the exit code)");
+    expect(fixerTask).toContain("$ grep -qx hello hello.txt");
     expect(fixerTask).toContain("Spelled wrong.");
     expect(world.github.state.issueComments.filter((c) => c.body?.includes("dark-factory:status"))).toHaveLength(1);
-  });
+  }, 180_000);
 
   it("stops at the iteration limit with the reason, leaving the PR in draft", async () => {
     const fixerGivesUp: RoleScript = () => ({ toolCalls: [{ name: "finish", args: { summary: "no idea" } }] });
-    world = await startFactoryWorld({ testCommand, roles: { coder: coderWrites("helo\n"), reviewer: reviewerFollowsTests, fixer: fixerGivesUp } });
-    const run = await world.createRun({ maxIterations: 2 });
-    const task = await createTask(run.id);
-    const { result } = await execute(run.id, task.id);
+    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderWrites("helo\n"), tester: testerAddsNothing, reviewer: reviewerFollowsTests, fixer: fixerGivesUp } });
+    const { run, result } = await execute({ maxIterations: 2 });
     expect(result).toMatchObject({ status: "failed", reason: expect.stringContaining("after 2 iteration(s)") });
     expect(world.github.state.pulls[0].isDraft).toBe(true);
-  });
+    // The run ends the way runs end: failed, naming the task, with nothing left running or leased.
+    const stored = await db.run.findUniqueOrThrow({ where: { id: run.id }, include: { sessions: true } });
+    expect(stored.status).toBe("failed");
+    expect(stored.error).toContain("greeting: Not green and approved after 2 iteration(s)");
+    expect(stored.sessions.filter((session) => session.status === "running")).toEqual([]);
+    expect(await db.branchLease.count()).toBe(0);
+  }, 180_000);
 });

@@ -51,7 +51,7 @@ async function requestRun(repository: string): Promise<string> {
   expect(response.status).toBe(201);
   return (await response.json()).id;
 }
-const runSpecRunOf = (runId: string) => harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId });
+const runSpecRunOf = (runId: string) => harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 60_000 });
 
 describe("run-spec through the Inngest harness", () => {
   it("plans, invokes run-task per task in dependency waves, ends succeeded and announces it", async () => {
@@ -78,7 +78,7 @@ describe("run-spec through the Inngest harness", () => {
     // idempotent on the run id: a second request event for the same run starts nothing
     await harness.send({ name: "factory/run.requested", data: { runId, repository } });
     expect(harness.runs.filter((r) => r.functionId === "run-spec" && r.event.data.runId === runId)).toHaveLength(1);
-  });
+  }, 90_000);
 
   it("marks the run failed through onFailure when a step keeps failing", async () => {
     world = await startFactoryWorld({ roles: { planner: plannerPlans } });
@@ -89,15 +89,15 @@ describe("run-spec through the Inngest harness", () => {
     const stored = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { events: { orderBy: { seq: "asc" } } } });
     expect(stored.status).toBe("failed");
     expect(stored.error).toMatch(/^The run-spec workflow failed: .*could not read repository|not found/i);
-    // Nothing is left running: the planner session is stopped with the reason.
+    // Nothing is left running: the run failed while detecting the repository's profile, before any session.
     const sessions = await db.agentSession.findMany({ where: { runId } });
-    expect(sessions.map((s) => [s.role, s.status])).toEqual([["planner", "stopped"]]);
+    expect(sessions.filter((s) => s.status === "running")).toEqual([]);
     const types = stored.events.map((event) => event.type);
     expect(types.slice(0, 2)).toEqual(["run.created", "run.started"]);
     expect(types.at(-1)).toBe("run.failed");
     expect(harness.events.find((event) => event.name === "factory/run.finished" && event.data.runId === runId)?.data.status).toBe("failed");
-    // A missing repository is permanent: the chunk step fails at once instead of being retried.
-    expect(harness.runs.find((run) => run.functionId === "run-spec" && run.event.data.runId === runId)?.stepAttempts).toMatchObject({ "start-run": 1, "plan-chunk-1": 1 });
+    // A missing repository is permanent: the first step that reads it fails at once instead of being retried.
+    expect(harness.runs.find((run) => run.functionId === "run-spec" && run.event.data.runId === runId)?.stepAttempts).toMatchObject({ "start-run": 1, "ensure-repository-profile": 1 });
   });
 
   it("stops at the next step boundary when the run is cancelled through the API", async () => {
