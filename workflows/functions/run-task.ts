@@ -136,6 +136,7 @@ export const runTask = inngest.createFunction(
         : { state: "none", failure: "", line: noCiLine };
       if (limits.hasCi) await step.run(`record-ci-iter-${iteration}`, () => recordTaskIteration({ runId, taskId, iteration, update: { ciConclusion: ci.state } }));
       const notes = [
+        ...(checks.testResult === "not_run" ? [checks.feedback] : []),
         ci.line,
         ...(checks.preexisting.length ? [`${checks.preexisting.length} failing test(s) also fail on the base commit; they do not block this PR.`] : []),
         ...(proof ? [`Tester's tests: ${proof.note} Fail-to-pass: ${failToPass.replace("_", " ")}.`] : []),
