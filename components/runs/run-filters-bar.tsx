@@ -1,6 +1,6 @@
 "use client";
 // Status, repository and title search for the runs list. Writes the URL; the list reads it.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { formatStatus } from "./run-status-badge";
 import { hasRunFilters, isValidRepoFilter, RUN_STATUS_OPTIONS, type RunFilters } from "../../lib/client/run-filters";
 import type { RunStatus } from "../../lib/client/run-types";
@@ -13,11 +13,22 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
   const [q, setQ] = useState(filters.q);
   const [repo, setRepo] = useState(filters.repo);
   const isRepoValid = isValidRepoFilter(repo);
+  // What this bar last wrote to the URL: any other change (clear, back button) resets the fields.
+  const sent = useRef({ q: filters.q, repo: filters.repo });
+  useEffect(() => {
+    if (filters.q !== sent.current.q) setQ(filters.q);
+    if (filters.repo !== sent.current.repo) setRepo(filters.repo);
+    sent.current = { q: filters.q, repo: filters.repo };
+  }, [filters.q, filters.repo]);
 
   // Typing settles before it filters; the URL (and so the query) changes once per pause.
   useEffect(() => {
     if (q === filters.q && (repo === filters.repo || !isRepoValid)) return;
-    const timer = setTimeout(() => onChange({ ...filters, q, repo: isRepoValid ? repo : filters.repo }), TYPING_DEBOUNCE_MS);
+    const timer = setTimeout(() => {
+      const next = { ...filters, q, repo: isRepoValid ? repo : filters.repo };
+      sent.current = { q: next.q.trim(), repo: next.repo.trim() };
+      onChange(next);
+    }, TYPING_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [q, repo, isRepoValid, filters, onChange]);
 
@@ -66,6 +77,7 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
         onClick={() => {
           setQ("");
           setRepo("");
+          sent.current = { q: "", repo: "" };
           onChange({ status: null, repo: "", q: "" });
         }}
       >

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo } from "react";
 import type { RunSummaryDto } from "../../lib/client/run-types";
 import { formatUsd } from "../../lib/client/format";
 import { useRuns } from "../../lib/client/use-runs";
@@ -26,12 +26,7 @@ export function RunsList() {
     },
     [router, pathname],
   );
-  // Bumped to reset the bar's typed text when the filters are cleared from outside it.
-  const [filtersBarKey, setFiltersBarKey] = useState(0);
-  const clearFilters = () => {
-    setFilters({ status: null, repo: "", q: "" });
-    setFiltersBarKey((key) => key + 1);
-  };
+  const clearFilters = () => setFilters({ status: null, repo: "", q: "" });
   const runsQuery = useRuns(filters);
   const isFiltered = hasRunFilters(filters);
   const runs = runsQuery.data?.pages.flatMap((page) => page.runs) ?? [];
@@ -50,7 +45,7 @@ export function RunsList() {
 
       {runs.length > 0 && <RunsTotals runs={runs} />}
 
-      <RunFiltersBar key={filtersBarKey} filters={filters} onChange={setFilters} />
+      <RunFiltersBar filters={filters} onChange={setFilters} />
 
       <Card className="overflow-hidden">
         {runsQuery.isPending ? (

@@ -38,7 +38,9 @@ export function TaskLanes({ runId, tasks, events, maxIterations }: { runId: stri
 function TaskLane({ runId, task, now, bySession, maxIterations }: { runId: string; task: TaskDto; now?: ToolActivity; bySession: Map<string, ToolActivity>; maxIterations: number }) {
   const running = task.sessions.find((session) => session.status === "running");
   const nowLine = now ? describeToolActivity(now) : running ? `${running.role} · iteration ${running.iteration} · started` : idleLine(task);
-  const iterations = Array.from({ length: Math.max(task.iteration, 0) + 1 }, (_, index) => index);
+  // Rows from the first iteration any session worked in (the coder's) to the current one.
+  const first = Math.min(1, ...task.sessions.map((session) => session.iteration));
+  const iterations = Array.from({ length: Math.max(task.iteration, 1) - first + 1 }, (_, index) => first + index);
   return (
     <li data-testid={`task-lane-${task.key}`} className="grid gap-3 px-4 py-3 lg:grid-cols-[minmax(0,1fr)_10rem]">
       <div className="min-w-0 space-y-2">
