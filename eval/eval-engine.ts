@@ -4,7 +4,7 @@
 // Otherwise the in-process harness the flow tests use. Either way the factory is driven through
 // its API, and the database says when a run has ended.
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
@@ -166,6 +166,7 @@ async function startRealEngine(binary: InngestBinary): Promise<EvalEngine> {
     description: `Inngest server (${binary.source}: ${binary.path}) in dev mode at ${engineUrl}`,
     close: async () => {
       await stop();
+      rmSync(dir, { recursive: true, force: true });
       app.closeAllConnections();
       await new Promise<void>((resolve) => app.close(() => resolve()));
     },

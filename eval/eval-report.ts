@@ -69,7 +69,8 @@ export function buildEvalReport(input: { startedAt: Date; engine: string; taskId
   };
 }
 
-export const formatUsd = (usd: number) => (usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`);
+/** Cents for dollar amounts, two significant digits below a dollar ($0.0094, $0.35). */
+export const formatUsd = (usd: number) => (usd >= 1 || usd === 0 ? `$${usd.toFixed(2)}` : `$${usd.toPrecision(2)}`);
 const formatSec = (sec: number) => (sec >= 90 ? `${(sec / 60).toFixed(1)} min` : `${sec.toFixed(1)} s`);
 
 function markdownTable(header: string[], rows: string[][]): string {

