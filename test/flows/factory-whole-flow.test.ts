@@ -28,6 +28,7 @@ const roles: Record<string, RoleScript> = {
     turn === 1
       ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "hello\n" } }] }
       : { toolCalls: [{ name: "finish", args: { summary: "Added hello.txt" } }] },
+  tester: () => ({ toolCalls: [{ name: "finish", args: { summary: "The test command covers it." } }] }),
   reviewer: () => ({ toolCalls: [{ name: "submit_review", args: { verdict: "approve", summary: "Correct and minimal.", comments: [] } }] }),
 };
 
@@ -66,5 +67,5 @@ describe("the factory, end to end", () => {
     } finally {
       await world.close();
     }
-  });
+  }, 120_000);
 });
