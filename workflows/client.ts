@@ -38,3 +38,15 @@ export const inngest = new Inngest({
   signingKey: getEnv().INNGEST_SIGNING_KEY,
   middleware: [RetryPolicyMiddleware],
 });
+
+/** What /api/health probes: the engine this app talks to, and where it should call the app. */
+export function inngestEngineTarget() {
+  const env = getEnv();
+  const mode = devServerUrl() ? "dev" : env.INNGEST_BASE_URL ? "self-hosted" : "cloud";
+  return {
+    url: mode === "cloud" ? undefined : inngestEventApiUrl().replace(/\/$/, ""),
+    mode,
+    appId: inngestAppId,
+    serveUrl: `${inngestServeOrigin()}${inngestServePath}`,
+  } as const;
+}

@@ -62,10 +62,12 @@ export async function startEngineWorld(options: {
     cleanups.push(() => llm.close());
     const slack = await startFakeSlack();
     cleanups.push(() => slack.close());
+    // A profile set by a user, as on the Repositories page: detection leaves it alone.
+    const profile = { testCommand: options.testCommand ?? null, profileSource: "user" as const, detectedAt: new Date() };
     const repository = await db.repository.upsert({
       where: { owner_name: { owner: "acme", name } },
-      create: { owner: "acme", name, testCommand: options.testCommand ?? null },
-      update: { testCommand: options.testCommand ?? null },
+      create: { owner: "acme", name, ...profile },
+      update: profile,
     });
 
     const appPort = await freePortBlock(1);

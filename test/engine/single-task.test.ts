@@ -20,12 +20,17 @@ afterEach(async () => world?.close());
 describe.skipIf(!inject("inngestBinary"))("real engine: a single task", () => {
   it("turns a spec into a ready, reviewed PR and a Slack report on inngest dev", async () => {
     world = await startEngineWorld({ kind: "dev", roles, testCommand: "grep -qx hello hello.txt" });
+    // The operator's health view: the engine is reachable and has this app registered.
+    expect((await world.api("/api/health")).body).toMatchObject({ ok: true, engine: { mode: "dev", reachable: true, registered: true } });
+    expect(await (await fetch(`${world.app.url}/api/health`)).json()).toEqual({ ok: true, database: true, engine: { reachable: true, registered: true } });
     const runId = await world.createRun();
     const run = await world.waitForRunEnd(runId);
     expect(run.status, world.logs()).toBe("succeeded");
 
     const stored = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { tasks: { include: { pullRequest: true } }, notifications: true } });
     expect(stored.tasks.map((task) => [task.key, task.status])).toEqual([["greeting", "succeeded"]]);
+    const iterations = await db.taskIteration.findMany({ where: { taskId: stored.tasks[0].id } });
+    expect(iterations.map((iteration) => [iteration.testOutcome, iteration.reviewVerdict])).toEqual([["passed", "approve"]]);
     expect(world.github.state.pulls.map((pull) => pull.isDraft)).toEqual([false]);
     expect(stored.reservedUsd.toNumber()).toBe(0);
     expect(stored.spentUsd.toNumber()).toBeGreaterThan(0);

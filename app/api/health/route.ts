@@ -1,8 +1,12 @@
+import { authenticateRequest } from "../../../lib/auth/session";
 import { checkHealth } from "../../../lib/check-health";
+import { inngestEngineTarget } from "../../../workflows/client";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const health = await checkHealth();
+// Unauthenticated: booleans only. With the API token or a session: URLs and the reason too.
+export async function GET(request: Request) {
+  const isDetailed = await authenticateRequest(request).then(() => true, () => false);
+  const health = await checkHealth({ engine: inngestEngineTarget(), isDetailed });
   return Response.json(health, { status: health.ok ? 200 : 503 });
 }
