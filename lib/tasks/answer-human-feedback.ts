@@ -4,6 +4,7 @@
 import type { SessionOutcome } from "../agents/session-outcome";
 import { db } from "../db";
 import { replyOnPullRequest } from "../github/reply-on-pull-request";
+import { describeNoTestCommand } from "../repositories/repository-profile-schema";
 import { recordRunEvent } from "../runs/record-run-event";
 import { runPageUrl } from "../runs/to-run-dto";
 import { finishFollowUp, type FinalFollowUpStatus } from "./follow-up";
@@ -51,7 +52,7 @@ export async function answerHumanFeedback(results: FollowUpResults) {
     "",
     isFixed ? (fixerSummary ?? "Done.") : (outcome.reason ?? ""),
     "",
-    ...(results.testResult ? [`Tests after the change: **${results.testResult.replace("_", " ")}**.`] : []),
+    ...(results.testResult === "not_run" ? [`${describeNoTestCommand()}.`] : results.testResult ? [`Tests after the change: **${results.testResult}**.`] : []),
     ...(verdictText ? [`Re-review: **${verdictText}** ([review](${results.review!.url})).`] : []),
     ...(isFixed && outcome.status !== "succeeded" && outcome.reason ? [outcome.reason] : []),
     "",
