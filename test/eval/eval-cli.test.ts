@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { EvalReport } from "../../eval/eval-report";
+import { findCanaries } from "../secret-canaries";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -41,7 +42,10 @@ describe("npm run eval", () => {
     // Progress went to stderr, one line per task when not a terminal.
     expect(stderr).toMatch(/\[eval\] scripted 2\/2 \S+: resolved/);
 
-    const report = JSON.parse(readFileSync(jsonPath, "utf8")) as EvalReport;
+    const json = readFileSync(jsonPath, "utf8");
+    // The child inherited this process's canary keys; none may reach the output or the report.
+    expect(findCanaries(stdout + stderr + json)).toEqual([]);
+    const report = JSON.parse(json) as EvalReport;
     expect(report.tasks).toEqual(["js-slugify", "py-roman"]);
     expect(report.summary).toEqual([
       expect.objectContaining({ config: "scripted", tasks: 2, resolved: 2, resolveRate: 1, meanIterations: 1, unsupported: [] }),
