@@ -1,6 +1,8 @@
 // Production wiring of the loop to the workspace tools (lib/agents/tools) and git (lib/git).
 import { getEnv } from "../env";
-import { commitAll, pushBranch } from "../git";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { pushBranch } from "../git";
 import { runGit } from "../git/run-git";
 import { runWorkspaceTool, workspaceToolDescriptions, workspaceToolSchemas } from "./tools";
 import type { WorkspaceCheckpointer, WorkspaceToolkit } from "./workspace-toolkit";
@@ -19,7 +21,7 @@ export const defaultToolkit: WorkspaceToolkit = {
 export function createDefaultCheckpointer(options: { allowWorkflowChanges?: boolean; token?: string } = {}): WorkspaceCheckpointer {
   return {
     readHead: async (workspace) => (await runGit({ cwd: workspace, args: ["rev-parse", "HEAD"] })).stdout.trim(),
-    commit: (workspace, message) => commitAll({ workspace, message }),
+    commit: (workspace, message) => commitTurn(workspace, message),
     hasCommit: async (workspace, sha) =>
       (await runGit({ cwd: workspace, args: ["cat-file", "-e", `${sha}^{commit}`], allowedExitCodes: [1, 128] })).exitCode === 0,
     restore: async (workspace, sha) => {
@@ -30,4 +32,24 @@ export function createDefaultCheckpointer(options: { allowWorkflowChanges?: bool
       await pushBranch({ workspace, branch, token: options.token ?? getEnv().GITHUB_TOKEN, allowWorkflowChanges: options.allowWorkflowChanges });
     },
   };
+}
+
+/**
+ * commitAll's result with two git processes instead of four: every turn that changes files is
+ * committed, so this sits on the loop's critical path. `commit` exits 1 when nothing is staged;
+ * the new sha is read from the branch's ref file (git writes it loose), else asked of git.
+ */
+async function commitTurn(workspace: string, message: string): Promise<string | null> {
+  await runGit({ cwd: workspace, args: ["add", "--all"] });
+  const committed = await runGit({ cwd: workspace, args: ["commit", "--quiet", "--no-verify", "--message", message], allowedExitCodes: [1] });
+  if (committed.exitCode === 1) return null;
+  try {
+    const head = (await readFile(path.join(workspace, ".git", "HEAD"), "utf8")).trim();
+    const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
+    const sha = ref ? (await readFile(path.join(workspace, ".git", ref), "utf8")).trim() : head;
+    if (/^[0-9a-f]{40,64}$/.test(sha)) return sha;
+  } catch {
+    // packed or unusual layout: ask git
+  }
+  return (await runGit({ cwd: workspace, args: ["rev-parse", "HEAD"] })).stdout.trim();
 }
