@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN     "escalateAfter" INTEGER NOT NULL DEFAULT 2;
