@@ -20,6 +20,8 @@ export type CreateAgentSessionInput = TaskInput & {
   startSha?: string | null;
   /** Set when the session answers a human review: its calls spend that FollowUp's budget, not the run's. */
   followUpId?: string | null;
+  /** Best-of-N: which coder attempt (1-based) this session works or judges; null outside best-of-N. */
+  attempt?: number | null;
 };
 
 export async function createAgentSession(input: CreateAgentSessionInput): Promise<{ id: string }> {
@@ -38,10 +40,11 @@ export async function createAgentSession(input: CreateAgentSessionInput): Promis
         branch: input.branch ?? null,
         lastCommitSha: input.startSha ?? null,
         followUpId: input.followUpId ?? null,
+        attempt: input.attempt ?? null,
       },
       select: { id: true },
     });
-    await recordRunEvent({ runId: input.runId, type: "agent.session.started", payload: { sessionId: session.id, role: input.role, model: modelRef.ref, taskId: input.taskId ?? null, followUpId: input.followUpId ?? null } }, tx);
+    await recordRunEvent({ runId: input.runId, type: "agent.session.started", payload: { sessionId: session.id, role: input.role, model: modelRef.ref, taskId: input.taskId ?? null, followUpId: input.followUpId ?? null, ...(input.attempt ? { attempt: input.attempt } : {}) } }, tx);
     return session;
   });
 }
