@@ -300,8 +300,8 @@ type HealthProbe = {
 
 /** The app's GET /api/health handler, served over HTTP from this process. */
 async function serveHealth(): Promise<{ server: http.Server; url: string }> {
-  const server = http.createServer(async (_request, response) => {
-    const answer = await healthRoute();
+  const server = http.createServer(async (request, response) => {
+    const answer = await healthRoute(new Request(`http://${request.headers.host}${request.url}`));
     response.writeHead(answer.status, { "content-type": "application/json" }).end(await answer.text());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -173,7 +173,10 @@ function collectResult(
         : undefined;
 
     let isFinished = false;
-    const finish = () => {
+    // The last look at the counters, taken once the command has exited; finish waits for it.
+    let finalCheck: Promise<void> = Promise.resolve();
+    const finish = () => void finalCheck.then(finishNow);
+    const finishNow = () => {
       if (isFinished) return;
       isFinished = true;
       clearTimeout(timer);
@@ -200,6 +203,7 @@ function collectResult(
     });
     child.on("exit", (code, signal) => {
       exit = { code, signal };
+      if (watcher) finalCheck = watcher.checkNow();
       // Background jobs the command left behind would hold the pipes open (unsandboxed mode).
       killTree();
       streamGrace = setTimeout(() => {

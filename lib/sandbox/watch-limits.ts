@@ -14,16 +14,18 @@ export function watchLimits(options: {
   workspace: string;
   limits: ResourceLimits;
   onExceeded: (kind: LimitKind) => void;
-}): { stop: () => void } {
+}): { stop: () => void; checkNow: () => Promise<void> } {
   let isStopped = false;
+  let hasExceeded = false;
   const exceed = (kind: LimitKind) => {
-    if (isStopped) return;
+    if (hasExceeded) return;
+    hasExceeded = true;
     isStopped = true;
     options.onExceeded(kind);
   };
 
-  const pollCgroup = async () => {
-    if (isStopped) return;
+  const pollCgroup = async (isFinal = false) => {
+    if (isStopped && !isFinal) return;
     const usage = await options.cgroup.readUsage();
     if (usage.oomKills > 0) exceed("memory");
     else if (usage.pidsLimitHits > 0) exceed("pids");
@@ -49,6 +51,8 @@ export function watchLimits(options: {
   pollDisk();
 
   return {
+    // A command that dies of its limit (a shell that cannot fork) can exit between two polls.
+    checkNow: () => pollCgroup(true).catch(() => {}),
     stop: () => {
       isStopped = true;
       clearInterval(cgroupTimer);
