@@ -8,6 +8,13 @@ const modelRef = z
     message: 'expected "provider:model" with provider openai, anthropic or openai-compatible, e.g. "openai-compatible:glm-5.2"',
   });
 
+/** A role's escalation ladder: one "provider:model", or several comma-separated, tried in order. */
+const modelLadder = z
+  .string()
+  .refine((value) => value.split(",").every((part) => modelRef.safeParse(part.trim()).success), {
+    message: 'expected "provider:model", or a comma-separated escalation ladder such as "openai-compatible:glm-5.2,anthropic:claude-opus-4-7"',
+  });
+
 const priceEntry = z.object({
   input: z.number().min(0),
   output: z.number().min(0),
@@ -59,11 +66,11 @@ const envSchema = z.object({
   FACTORY_PUBLIC_URL: optional(url),
   FACTORY_API_TOKEN: optional(z.string().min(16, { message: "must be at least 16 characters; leave unset and `npm run dev` generates one" })),
   FACTORY_MODEL: optional(modelRef),
-  FACTORY_MODEL_PLANNER: optional(modelRef),
-  FACTORY_MODEL_CODER: optional(modelRef),
-  FACTORY_MODEL_TESTER: optional(modelRef),
-  FACTORY_MODEL_REVIEWER: optional(modelRef),
-  FACTORY_MODEL_FIXER: optional(modelRef),
+  FACTORY_MODEL_PLANNER: optional(modelLadder),
+  FACTORY_MODEL_CODER: optional(modelLadder),
+  FACTORY_MODEL_TESTER: optional(modelLadder),
+  FACTORY_MODEL_REVIEWER: optional(modelLadder),
+  FACTORY_MODEL_FIXER: optional(modelLadder),
   FACTORY_MODEL_PRICES: optional(modelPrices),
   FACTORY_SANDBOX: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["bwrap", "none"], { message: 'expected "bwrap" (default) or "none"' }).default("bwrap")),
   // Resource limits of every sandboxed command (agent commands, setup, tests); see lib/sandbox/resource-limits.ts.

@@ -20,6 +20,8 @@ export function describeRunEvent(event: { type: string; payload: unknown }): str
   }
   if (typeof payload === "string") return truncate(payload);
   if (!isRecord(payload)) return "";
+  const bestOfN = describeBestOfNEvent(event.type, payload);
+  if (bestOfN) return truncate(bestOfN);
 
   const parts: string[] = [];
   const text = PREFERRED_TEXT_FIELDS.map((field) => payload[field]).find((value) => typeof value === "string" && value.trim());
@@ -42,6 +44,24 @@ export function describeRunEvent(event: { type: string; payload: unknown }): str
     parts.push(...scalars);
   }
   return truncate(parts.join(" · "));
+}
+
+/** Best-of-N attempts and model escalations, in words: who won, why fewer ran, where a role moved up. */
+function describeBestOfNEvent(type: string, payload: Record<string, unknown>): string | null {
+  const task = typeof payload.taskKey === "string" ? `[${payload.taskKey}] ` : "";
+  const usd = (value: unknown) => `$${(Number(value) || 0).toFixed(2)}`;
+  if (type === "task.attempts.limited") {
+    return `${task}${payload.running} of ${payload.requested} coder attempts run: ${usd(payload.remainingUsd)} left covers ${payload.running} at ~${usd(payload.estimatePerAttemptUsd)} each`;
+  }
+  if (type === "task.attempts" && Array.isArray(payload.attempts)) {
+    const costs = payload.attempts.filter(isRecord).map((attempt) => `#${attempt.attempt} ${usd(attempt.costUsd)}${attempt.outcome === "won" ? " (won)" : ""}`);
+    const outcome = typeof payload.winner === "number" ? `attempt ${payload.winner} of ${payload.ran} won` : `no attempt of ${payload.ran} finished`;
+    return `${task}${outcome} · ${usd(payload.totalCostUsd)}: ${costs.join(", ")}`;
+  }
+  if (type === "model.escalated" && typeof payload.from === "string" && typeof payload.to === "string") {
+    return `${task}${payload.role} escalated ${payload.from} → ${payload.to} at iteration ${payload.iteration} after ${usd(payload.taskCostUsd)}`;
+  }
+  return null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

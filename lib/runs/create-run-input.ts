@@ -3,6 +3,7 @@ import { repositoryFullName } from "../github/repository-name";
 import { commandField } from "../repositories/repository-profile-schema";
 
 const modelRefPattern = /^(openai|anthropic|openai-compatible):\S+$/;
+const modelRef = z.string().regex(modelRefPattern, { message: 'must be "provider:model" with provider openai, anthropic or openai-compatible' });
 
 /** Limits for a new run; violations are 400s naming the field. */
 export const createRunInput = z.object({
@@ -19,17 +20,42 @@ export const createRunInput = z.object({
     .min(1, { message: "must be at least 1" })
     .max(20, { message: "must be at most 20" })
     .default(3),
-  /** Per-role overrides of the configured models, e.g. { "reviewer": "anthropic:claude-opus-4-7" }. */
+  /**
+   * Per-role overrides of the configured models, e.g. { "reviewer": "anthropic:claude-opus-4-7" }.
+   * A list is tried in order: the coder's attempts take its models in turn, and any role climbs
+   * it as an escalation ladder after `escalateAfter` iterations without converging.
+   */
   models: z
     .object(
       Object.fromEntries(
         ["planner", "coder", "tester", "reviewer", "fixer"].map((role) => [
           role,
-          z.string().regex(modelRefPattern, { message: 'must be "provider:model" with provider openai, anthropic or openai-compatible' }).optional(),
+          z
+            .union([
+              modelRef,
+              z.array(modelRef, { message: 'must be "provider:model" or a list of them' })
+                .min(1, { message: "must list at least one model" })
+                .max(8, { message: "must list at most 8 models" }),
+            ], { message: 'must be "provider:model" or a list of them' })
+            .optional(),
         ]),
       ),
     )
     .strict()
+    .optional(),
+  /** Best-of-N: coder sessions per task's first pass (1-8); left out uses the repository's default. */
+  coderAttempts: z
+    .number({ message: "must be a whole number from 1 to 8" })
+    .int({ message: "must be a whole number from 1 to 8" })
+    .min(1, { message: "must be at least 1" })
+    .max(8, { message: "must be at most 8" })
+    .optional(),
+  /** Iterations without converging before a role with a list of models moves to the next one. */
+  escalateAfter: z
+    .number({ message: "must be a whole number of iterations" })
+    .int({ message: "must be a whole number of iterations" })
+    .min(1, { message: "must be at least 1" })
+    .max(20, { message: "must be at most 20" })
     .optional(),
   /** Per-run overrides of the repository profile: "" runs no such step; left out uses the profile. */
   testCommand: commandField.optional(),

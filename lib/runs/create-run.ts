@@ -37,11 +37,17 @@ export async function createRun(options: {
         models,
         testCommand: input.testCommand ?? null,
         setupCommand: input.setupCommand ?? null,
+        coderAttempts: input.coderAttempts ?? null,
+        ...(input.escalateAfter !== undefined ? { escalateAfter: input.escalateAfter } : {}),
       },
       select: { id: true },
     });
     await recordRunEvent(
-      { runId: created.id, type: "run.created", payload: { repo: input.repo, budgetUsd: input.budgetUsd, maxIterations: input.maxIterations, models, ...commandOverrides(input) } },
+      { runId: created.id, type: "run.created", payload: {
+          repo: input.repo, budgetUsd: input.budgetUsd, maxIterations: input.maxIterations, models, ...commandOverrides(input),
+          ...(input.coderAttempts !== undefined ? { coderAttempts: input.coderAttempts } : {}),
+          ...(input.escalateAfter !== undefined ? { escalateAfter: input.escalateAfter } : {}),
+        } },
       tx,
     );
     return created;

@@ -27,6 +27,8 @@ export type TaskSessionDto = {
   model: string;
   status: SessionStatus;
   stopReason: StopReason | null;
+  /** The best-of-N attempt this session worked (coder) or judged (reviewer); null otherwise. */
+  attempt: number | null;
   costUsd: number;
   startedAt: string;
   finishedAt: string | null;
@@ -62,6 +64,35 @@ export type TaskIterationDto = {
   costByRole: Record<string, number>;
 };
 
+/** One best-of-N coder attempt of a task, as its task.attempts event recorded it. */
+export type TaskAttemptDto = {
+  attempt: number;
+  model: string;
+  branch: string;
+  /** Its coder session, and the reviewer judging it when the checks tied. */
+  costUsd: number;
+  stopReason: string | null;
+  testResult: TestOutcome | null;
+  newFailures: number | null;
+  failToPass: FailToPass | null;
+  verdict: ReviewVerdict | null;
+  diffLines: number | null;
+  outcome: "won" | "lost" | "unfinished";
+};
+
+/** Where a role moved up its model ladder, and what it cost before and after. */
+export type ModelEscalationDto = {
+  taskKey: string;
+  role: AgentRole;
+  from: string;
+  to: string;
+  iteration: number;
+  /** The task's cost when it escalated. */
+  taskCostBeforeUsd: number;
+  /** What the role's sessions on the new model have cost since. */
+  costAfterUsd: number;
+};
+
 export type TaskDto = {
   key: string;
   title: string;
@@ -74,12 +105,21 @@ export type TaskDto = {
   costUsd: number;
   branch: string | null;
   pullRequest: { number: number; url: string; state: PullRequestState } | null;
+  /** Best-of-N coder attempts of the first pass; empty when one coder ran. */
+  attempts: TaskAttemptDto[];
 };
 
 export type RunDetailDto = RunSummaryDto & {
   spec: string;
-  /** Role -> "provider:model" the run uses. */
+  /** Role -> "provider:model" the run starts each role on. */
   models: Record<string, string>;
+  /** Roles with several models: the coder's attempts take them in turn, other roles climb them. */
+  modelLadders: Record<string, string[]>;
+  /** Coder attempts per task (the run's, else the repository's default). */
+  coderAttempts: number;
+  /** Iterations without converging before a role moves up its ladder. */
+  escalateAfter: number;
+  escalations: ModelEscalationDto[];
   maxIterations: number;
   tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
   tasks: TaskDto[];

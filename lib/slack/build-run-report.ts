@@ -5,7 +5,8 @@ import type { RunStatus, TaskStatus } from "../generated/prisma/enums";
 import { db } from "../db";
 import { resolveRunCommands } from "../repositories/repository-profile";
 import { describeNoTestCommand } from "../repositories/repository-profile-schema";
-import { runPageUrl } from "../runs/to-run-dto";
+import type { ModelEscalationDto } from "../runs/run-dto";
+import { readModelEscalations, runPageUrl } from "../runs/to-run-dto";
 import { slackLimits, type Mrkdwn, type SlackBlock, type SlackMessage } from "./slack-message";
 import { escapeMrkdwn, formatCount, formatDuration, formatUsd, joinLinesWithin, linkMrkdwn } from "./slack-text";
 
@@ -25,7 +26,14 @@ const runReportSelect = {
   testCommand: true,
   setupCommand: true,
   repository: { select: { owner: true, name: true, testCommand: true, setupCommand: true } },
-  tasks: { orderBy: { createdAt: "asc" }, select: { key: true, title: true, status: true, costUsd: true } },
+  tasks: {
+    orderBy: { createdAt: "asc" },
+    select: {
+      key: true, title: true, status: true, costUsd: true,
+      sessions: { where: { followUpId: null }, orderBy: { startedAt: "asc" }, select: { id: true, role: true, model: true, attempt: true, costUsd: true } },
+    },
+  },
+  events: { where: { type: { in: ["task.attempts", "model.escalated"] } }, orderBy: { seq: "asc" }, select: { type: true, payload: true } },
   pullRequests: { orderBy: { number: "asc" }, select: { number: true, url: true, state: true, task: { select: { title: true } } } },
 } satisfies Prisma.RunSelect;
 
@@ -89,6 +97,12 @@ function formatRunReport(run: RunReportRow): SlackMessage {
     blocks.push(section(`*Summary*\n${escapeMrkdwn(run.summary, slackLimits.sectionText - 20)}`));
   }
   if (run.tasks.length) blocks.push(section(`*Tasks*\n${joinLinesWithin(run.tasks.map(formatTaskLine), slackLimits.sectionText - 20)}`));
+  const attemptLines = formatAttemptLines(run);
+  if (attemptLines.length) blocks.push(section(`*Best-of-N attempts*\n${joinLinesWithin(attemptLines, slackLimits.sectionText - 30)}`));
+  const escalations = readModelEscalations(run.events, run.tasks);
+  if (escalations.length) {
+    blocks.push(section(`*Model escalations*\n${joinLinesWithin(escalations.map(formatEscalationLine), slackLimits.sectionText - 30)}`));
+  }
   if (run.pullRequests.length) {
     blocks.push(section(`*Pull requests*\n${joinLinesWithin(run.pullRequests.map(formatPullRequestLine), slackLimits.sectionText - 20)}`));
   }
@@ -123,6 +137,22 @@ function section(text: string): SlackBlock {
 
 function formatTaskLine(task: RunReportRow["tasks"][number]): string {
   return `${taskEmoji[task.status]} \`${escapeMrkdwn(task.key, 60)}\` ${escapeMrkdwn(task.title, 150)} · ${formatUsd(task.costUsd.toNumber())}`;
+}
+
+/** Per task that ran several coder attempts: which won, and what they cost together. */
+function formatAttemptLines(run: RunReportRow): string[] {
+  return run.events.filter((event) => event.type === "task.attempts").map((event) => {
+    const payload = event.payload as { taskKey?: string; ran?: number; requested?: number; winner?: number | null; totalCostUsd?: string };
+    const ran = payload.ran ?? 0;
+    const cut = payload.requested && payload.requested > ran ? ` (${payload.requested} asked; the budget covered ${ran})` : "";
+    const outcome = payload.winner ? `attempt ${payload.winner} of ${ran} won` : `none of ${ran} finished`;
+    return `• \`${escapeMrkdwn(payload.taskKey ?? "?", 60)}\` ${outcome}${cut} · attempts ${formatUsd(Number(payload.totalCostUsd) || 0)}`;
+  });
+}
+
+function formatEscalationLine(escalation: ModelEscalationDto): string {
+  return `• \`${escapeMrkdwn(escalation.taskKey, 60)}\` ${escalation.role}: ${escapeMrkdwn(escalation.from, 100)} → ${escapeMrkdwn(escalation.to, 100)} at iteration ${escalation.iteration}` +
+    ` · ${formatUsd(escalation.taskCostBeforeUsd)} spent before, ${formatUsd(escalation.costAfterUsd)} on ${escapeMrkdwn(escalation.to, 100)}`;
 }
 
 function formatPullRequestLine(pr: RunReportRow["pullRequests"][number]): string {

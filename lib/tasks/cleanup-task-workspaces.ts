@@ -10,8 +10,8 @@ const busyFollowUpStatuses: FollowUpStatus[] = ["queued", "running"];
 /** A workspace with no session or task behind it is removed once it has been idle this long. */
 const orphanIdleMs = 3600_000;
 
-/** The task a workspace belongs to, by its name: checkout-<task>, base-<task>, or a session id. */
-const taskIdPrefix = /^(?:checkout|base)-(.+)$/;
+/** The task a workspace belongs to, by its name: checkout-<task>, base-<task> (either with -attempt-<N>), or a session id. */
+const taskIdPrefix = /^(?:checkout|base)-(.+?)(?:-attempt-\d+)?$/;
 
 export async function cleanupTaskWorkspaces(options: { taskId: string; now?: number }): Promise<{ removed: string[] }> {
   const names = listWorkspaces();

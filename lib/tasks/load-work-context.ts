@@ -8,7 +8,8 @@ export async function loadWorkContext(options: { runId: string; taskId?: string 
     where: { id: options.runId },
     select: {
       id: true, title: true, spec: true, status: true, models: true, maxIterations: true, allowWorkflowChanges: true, testCommand: true, setupCommand: true,
-      repository: { select: { id: true, owner: true, name: true, defaultBranch: true, testCommand: true, setupCommand: true, hasCi: true } },
+      coderAttempts: true, escalateAfter: true,
+      repository: { select: { id: true, owner: true, name: true, defaultBranch: true, testCommand: true, setupCommand: true, hasCi: true, coderAttempts: true } },
     },
   });
   if (!run) throw new AppError("not_found", `Run ${options.runId} not found`);

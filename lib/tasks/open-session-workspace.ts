@@ -28,6 +28,9 @@ export async function openSessionWorkspace(options: {
 /** The task's own checkout for deterministic work (tests, diffs), shared by those steps. */
 export const taskCheckoutKey = (taskId: string) => `checkout-${taskId}`;
 
+/** A checkout per best-of-N attempt, for its checks while attempts are judged side by side. */
+export const attemptCheckoutKey = (taskId: string, attempt: number) => `checkout-${taskId}-attempt-${attempt}`;
+
 /** A second checkout per task, for running tests on its base commit. */
 export const taskBaseCheckoutKey = (taskId: string) => `base-${taskId}`;
 

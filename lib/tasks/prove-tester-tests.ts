@@ -3,7 +3,7 @@
 import { runGit } from "../git";
 import { proveFailOnBase, runTests, saveTestBaseline, buildCommandKey, type FailOnBaseProof } from "../testing";
 import type { WorkContext } from "./load-work-context";
-import { openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
+import { attemptCheckoutKey, openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
 
 /** Test files by the usual conventions of JS/TS, Python, Go, Ruby, Java and Rust's tests/ dir. */
 const testFilePattern = /(^|\/)(tests?|__tests__|spec)\/|[._-](test|spec)\.[cm]?[jt]sx?$|(^|\/)test_[^/]*\.py$|_test\.(py|go)$|_spec\.rb$|Tests?\.(java|kt|cs)$/;
@@ -12,15 +12,22 @@ export function isTestFile(file: string): boolean {
   return testFilePattern.test(file);
 }
 
-export async function proveTesterTests(options: { context: WorkContext; testerStartSha: string }): Promise<FailOnBaseProof> {
-  const { context } = options;
+export async function proveTesterTests(options: {
+  context: WorkContext;
+  testerStartSha: string;
+  /** The best-of-N attempt the tester worked on; default: the task's own branch. */
+  attempt?: { number: number; branch: string };
+}): Promise<FailOnBaseProof> {
+  const { context, attempt } = options;
   const task = context.task!;
-  const opened = await openSessionWorkspace({ repository: context.repository, workspaceKey: taskCheckoutKey(task.id), branch: task.branch! });
+  const branch = attempt?.branch ?? task.branch!;
+  const workspaceKey = attempt ? attemptCheckoutKey(task.id, attempt.number) : taskCheckoutKey(task.id);
+  const opened = await openSessionWorkspace({ repository: context.repository, workspaceKey, branch });
   const { stdout } = await runGit({ cwd: opened.workspace, args: ["diff", "--name-only", "--no-renames", "--diff-filter=AM", "-z", options.testerStartSha, "HEAD"] });
   const testerFiles = stdout.split("\0").filter((file) => file && isTestFile(file));
   const baseSha = await resolveBaseSha({ workspace: opened.workspace, baseBranch: task.baseBranch, defaultBranch: opened.defaultBranch });
 
-  const base = await openCommitWorkspace({ repository: context.repository, workspaceKey: taskBaseCheckoutKey(task.id), branch: task.branch!, sha: baseSha });
+  const base = await openCommitWorkspace({ repository: context.repository, workspaceKey: taskBaseCheckoutKey(task.id), branch, sha: baseSha });
   const onBase = await runTests({ workspace: base.workspace, ...context.commands });
   await saveTestBaseline({ repositoryId: context.repository.id, baseSha, commandKey: buildCommandKey(context.commands) }, onBase);
   if (testerFiles.length) {

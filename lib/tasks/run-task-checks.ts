@@ -4,7 +4,8 @@
 import { recordRunEvent } from "../runs/record-run-event";
 import { classifyFailures, formatTestFeedback, readOrRunTestBaseline, runTests, testKey, type FailingTest, type ReportFormat } from "../testing";
 import type { WorkContext } from "./load-work-context";
-import { openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
+import { runGit } from "../git";
+import { attemptCheckoutKey, openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
 
 /**
  * One test run of a task branch, as workflows and follow-ups use it. `feedback` is what the
@@ -30,12 +31,27 @@ export type TaskChecks = {
 /** @deprecated name kept for callers written before structured results; same shape. */
 export type CheckResult = TaskChecks;
 
-export async function runTaskChecks(options: { context: WorkContext; iteration: number }): Promise<TaskChecks> {
-  const { context, iteration } = options;
+/** Test files of another commit to lay over the checked-out head before testing (not committed). */
+export type TestOverlay = { sha: string; files: string[] };
+
+export async function runTaskChecks(options: {
+  context: WorkContext;
+  iteration: number;
+  /** A best-of-N attempt's branch and number; default: the task's own branch. */
+  attempt?: { number: number; branch: string };
+  /** The tester's files, tested on an attempt they were not written on. */
+  overlay?: TestOverlay;
+}): Promise<TaskChecks> {
+  const { context, iteration, attempt } = options;
   const task = context.task!;
   const { commands, repository } = context;
-  const opened = await openSessionWorkspace({ repository, workspaceKey: taskCheckoutKey(task.id), branch: task.branch! });
+  const branch = attempt?.branch ?? task.branch!;
+  const workspaceKey = attempt ? attemptCheckoutKey(task.id, attempt.number) : taskCheckoutKey(task.id);
+  const opened = await openSessionWorkspace({ repository, workspaceKey, branch });
   const baseSha = await resolveBaseSha({ workspace: opened.workspace, baseBranch: task.baseBranch, defaultBranch: opened.defaultBranch });
+  if (options.overlay?.files.length) {
+    await runGit({ cwd: opened.workspace, args: ["checkout", options.overlay.sha, "--", ...options.overlay.files] });
+  }
   const run = await runTests({ workspace: opened.workspace, ...commands });
   // The base commit only matters when something failed; its run is cached per sha.
   const baseline = run.outcome === "failed"
@@ -44,7 +60,9 @@ export async function runTaskChecks(options: { context: WorkContext; iteration: 
         baseSha,
         commands,
         runOnBase: async () => {
-          const base = await openCommitWorkspace({ repository, workspaceKey: taskBaseCheckoutKey(task.id), branch: task.branch!, sha: baseSha });
+          // Attempts are checked in parallel: each runs the base (once, then cached) in its own clone.
+          const baseKey = attempt ? `${taskBaseCheckoutKey(task.id)}-attempt-${attempt.number}` : taskBaseCheckoutKey(task.id);
+          const base = await openCommitWorkspace({ repository, workspaceKey: baseKey, branch, sha: baseSha });
           return runTests({ workspace: base.workspace, ...commands });
         },
       })
@@ -68,7 +86,7 @@ export async function runTaskChecks(options: { context: WorkContext; iteration: 
     runId: context.run.id,
     type: "task.tests",
     payload: {
-      taskKey: task.key, iteration, testResult: run.outcome, headSha: opened.headSha, passed: run.passed, failed: run.failed,
+      taskKey: task.key, iteration, ...(attempt ? { attempt: attempt.number } : {}), testResult: run.outcome, headSha: opened.headSha, passed: run.passed, failed: run.failed,
       newFailures: classified.newFailures.map((test) => test.name).slice(0, 20), preexisting: classified.preexisting.length,
       isBlocking: classified.isBlocking, message: run.notRunReason, outputTail: run.outputTail.slice(-2_000),
     },

@@ -22,6 +22,10 @@ export async function updateBranch(dir: string, branch: string, sha: string): Pr
   await runGit(["update-ref", `refs/heads/${branch}`, sha], { cwd: dir });
 }
 
+export async function deleteBranch(dir: string, branch: string): Promise<void> {
+  await runGit(["update-ref", "-d", `refs/heads/${branch}`], { cwd: dir });
+}
+
 export type CommitFilesInput = {
   branch: string;
   files: Record<string, string | null>;

@@ -239,6 +239,8 @@ export async function startFakeGitHub(options: StartFakeGitHubOptions) {
       return commitFiles(repo.dir, { fromBranch: repo.defaultBranch, ...input });
     },
     branchSha: (owner: string, name: string, branch: string) => resolveBranch(repoOrThrow(owner, name).dir, branch),
+    /** Every branch of a repository, sorted by name. */
+    branches: async (owner: string, name: string) => [...(await listBranches(repoOrThrow(owner, name).dir)).keys()].sort(),
     addCheckRun: (owner: string, name: string, input: Omit<FakeCheckRun, "id" | "repoKey">) => addCheckRun(internals, repoOrThrow(owner, name), input),
     addCommitStatus: (owner: string, name: string, input: Pick<FakeCommitStatus, "sha" | "state" | "context">) => addCommitStatus(internals, repoOrThrow(owner, name), input),
     mergePullRequest(owner: string, name: string, number: number) {

@@ -1,5 +1,5 @@
 // REST: repositories and git refs.
-import { hasCommit, resolveBranch, updateBranch } from "./git-repo-ops";
+import { deleteBranch, hasCommit, resolveBranch, updateBranch } from "./git-repo-ops";
 import { notFound, route, stringField, unprocessable, type Route } from "./fake-http";
 import { toFullRepository, toGitRef } from "./github-shapes";
 
@@ -27,6 +27,15 @@ export function repositoryRoutes(): Route[] {
       if (!/^[0-9a-f]{40}$/.test(sha) || !(await hasCommit(repo.dir, sha))) throw unprocessable([], "Object does not exist");
       await updateBranch(repo.dir, branch, sha);
       return { status: 201, body: toGitRef(fake.shape, repo, ref, sha) };
+    }),
+
+    // As GitHub: 204, or 422 "Reference does not exist" for a branch that is not there.
+    route("DELETE", "/repos/:owner/:repo/git/refs/:ref+", async ({ params, fake }) => {
+      const repo = fake.repoOrThrow(params.owner, params.repo);
+      const branch = params.ref.replace(/^heads\//, "");
+      if (!params.ref.startsWith("heads/") || !(await resolveBranch(repo.dir, branch))) throw unprocessable([], "Reference does not exist");
+      await deleteBranch(repo.dir, branch);
+      return { status: 204 };
     }),
   ];
 }

@@ -1,8 +1,10 @@
 // Works one task to a reviewed pull request. It holds the task branch's lease from its first
-// write to its end, then: branch (stacked on its dependencies), coder, push, draft PR, tester
-// (whose tests must fail on the base commit), and up to the run's iteration limit: merge the
+// write to its end, then: branch (stacked on its dependencies), coder (or best-of-N coder
+// attempts, the winner's work landing on the task's branch), push, draft PR, tester (whose
+// tests must fail on the base commit), and up to the run's iteration limit: merge the
 // moved base, tests (structured, against the base's baseline), CI for the pushed head sha,
-// review, and a fixer fed the failing tests, the CI output and the review.
+// review, and a fixer fed the failing tests, the CI output and the review. Reviewer and fixer
+// climb their model ladders after the run's escalateAfter iterations without converging.
 import { invoke } from "inngest";
 import { z } from "zod";
 import type { SessionOutcome } from "../../lib/agents/session-outcome";
@@ -13,8 +15,7 @@ import { beginTask } from "../../lib/tasks/begin-task";
 import { branchLeaseKey } from "../../lib/tasks/branch-lease";
 import { loadWorkContext } from "../../lib/tasks/load-work-context";
 import { markTaskReady } from "../../lib/tasks/mark-task-ready";
-import { openSessionWorkspace, taskCheckoutKey } from "../../lib/tasks/open-session-workspace";
-import { proveTesterTests } from "../../lib/tasks/prove-tester-tests";
+import { planCoderAttempts } from "../../lib/tasks/coder-attempts";
 import { publishTaskReview } from "../../lib/tasks/publish-task-review";
 import { noCiLine, type TaskCi } from "../../lib/tasks/read-task-ci";
 import { readTaskDiff } from "../../lib/tasks/read-task-diff";
@@ -30,14 +31,13 @@ import { waitForCi } from "../ci-steps";
 import { inngest } from "../client";
 import { runCancelled } from "../events";
 import { failFastOnPermanentErrors } from "../permanent-errors";
+import { runCoderAttemptSteps } from "../coder-attempts-steps";
 import { runSessionSteps } from "../run-session-steps";
+import { runTesterSteps } from "../tester-steps";
 
 const runTaskInput = z.object({ runId: z.string(), taskId: z.string() });
 
 export type TaskOutcome = { taskId: string; status: "succeeded" | "failed" | "budget_exhausted"; reason?: string };
-
-/** Tester sessions per task: the first, and retries when its tests pass on the base commit. */
-const maxTesterAttempts = 3;
 
 const leaseHolder = (taskId: string) => `task:${taskId}`;
 
@@ -84,43 +84,35 @@ export const runTask = inngest.createFunction(
       await step.run("merge-dependencies", async () => syncTaskBranch({ context: await load(), branches: mergeBranches }));
     }
 
-    const coderId = await step.run("start-coder", async () => {
-      const context = await load();
-      return startRoleSession({ context, role: "coder", task: describeTask(context.task!), branch, iteration: 1 });
-    });
-    const coded = await runSessionSteps(step, { sessionId: coderId, stepPrefix: "code" });
-    const coderFailure = sessionFailure(coded, "coder");
-    if (coderFailure) return end(coderFailure, 0);
-    await step.run("open-pull-request", () => failFastOnPermanentErrors(async () => void (await openTaskPullRequest({ taskId }))));
-
     const limits = await step.run("read-limits", async () => {
       const context = await load();
       return { maxIterations: context.run.maxIterations, hasCi: context.repository.hasCi, hasTests: context.commands.testCommand !== null };
     });
+    const attempts = await step.run("plan-coder-attempts", async () => planCoderAttempts({ context: await load() }));
 
-    // Tester after the coder's first pass: it writes against the real interface, and its
-    // tests are then proven to fail on the base commit (fail-to-pass, first half).
+    // The coder's first pass: one session on the task's branch, or best-of-N attempts whose
+    // winner lands on it. The tester follows the coder's first pass: it writes against the
+    // real interface, and its tests are proven to fail on the base commit (fail-to-pass).
     let proof: FailOnBaseProof | null = null;
-    if (limits.hasTests) {
-      const testerStartSha = await step.run("read-head-before-tester", async () => {
+    if (attempts.slots.length === 0) {
+      const coderId = await step.run("start-coder", async () => {
         const context = await load();
-        return (await openSessionWorkspace({ repository: context.repository, workspaceKey: taskCheckoutKey(taskId), branch })).headSha;
+        return startRoleSession({ context, role: "coder", task: describeTask(context.task!), branch, iteration: 1 });
       });
-      for (let attempt = 1; attempt <= maxTesterAttempts; attempt++) {
-        const previous = proof;
-        const testerId = await step.run(`start-tester-${attempt}`, async () => {
-          const context = await load();
-          const feedback = previous?.passingOnBase.length
-            ? [{ source: "fail-to-pass", text: describeTestsPassingOnBase(previous) }]
-            : undefined;
-          return startRoleSession({ context, role: "tester", task: describeTask(context.task!), branch, iteration: 1, feedback });
-        });
-        const tested = await runSessionSteps(step, { sessionId: testerId, stepPrefix: `tester-${attempt}` });
-        if (tested.stopReason === "budget_exhausted") return end({ status: "budget_exhausted", reason: "The budget ran out during the tester session." }, 0);
-        if (tested.stopReason !== "finished") break; // no tests of its own: the loop goes on with the coder's
-        proof = await step.run(`prove-tests-fail-on-base-${attempt}`, async () => proveTesterTests({ context: await load(), testerStartSha }));
-        if (proof.passingOnBase.length === 0) break;
+      const coded = await runSessionSteps(step, { sessionId: coderId, stepPrefix: "code" });
+      const coderFailure = sessionFailure(coded, "coder");
+      if (coderFailure) return end(coderFailure, 0);
+      await step.run("open-pull-request", () => failFastOnPermanentErrors(async () => void (await openTaskPullRequest({ taskId }))));
+      if (limits.hasTests) {
+        const tested = await runTesterSteps(step, { taskId, load, branch });
+        if (tested.isBudgetExhausted) return end({ status: "budget_exhausted", reason: "The budget ran out during the tester session." }, 0);
+        proof = tested.proof;
       }
+    } else {
+      const picked = await runCoderAttemptSteps(step, { taskId, plan: attempts, hasTests: limits.hasTests, load });
+      if (!picked.winner) return end({ status: picked.status, reason: picked.reason }, 0);
+      proof = picked.proof;
+      await step.run("open-pull-request", () => failFastOnPermanentErrors(async () => void (await openTaskPullRequest({ taskId }))));
     }
 
     for (let iteration = 1; iteration <= limits.maxIterations; iteration++) {
@@ -148,7 +140,7 @@ export const runTask = inngest.createFunction(
         const context = await load();
         const diff = await readTaskDiff({ context });
         return startRoleSession({
-          context, role: "reviewer", iteration, branch: null, task: describeTask(context.task!),
+          context, role: "reviewer", iteration, iterationsWithoutConverging: iteration - 1, branch: null, task: describeTask(context.task!),
           feedback: [{ source: "test-results", text: testSection }, { source: "diff", text: diff || "(no changes)" }],
         });
       });
@@ -178,7 +170,7 @@ export const runTask = inngest.createFunction(
         const context = await load();
         const comments = review.comments.map((c) => `${c.path}:${c.line}: ${c.body}`).join("\n");
         return startRoleSession({
-          context, role: "fixer", iteration, branch, task: describeTask(context.task!),
+          context, role: "fixer", iteration, iterationsWithoutConverging: iteration, branch, task: describeTask(context.task!),
           feedback: [
             { source: "test-results", text: checks.feedback },
             ...(ci.state === "failure" ? [{ source: "ci", text: `${ci.line}\n\n${ci.failure}` }] : []),
@@ -194,13 +186,3 @@ export const runTask = inngest.createFunction(
     return end({ status: "failed", reason: "The iteration limit is 0." }, 0);
   },
 );
-
-function describeTestsPassingOnBase(proof: FailOnBaseProof): string {
-  return [
-    "These tests do not test the change: they pass on the base commit, without the task's implementation.",
-    ...proof.passingOnBase.map((name) => `- ${name}`),
-    "",
-    "Change them so each one fails without the change and passes with it, or remove them. Your test files applied to the base commit were:",
-    ...proof.testerFiles.map((file) => `- ${file}`),
-  ].join("\n");
-}
