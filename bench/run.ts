@@ -15,6 +15,7 @@ import { resetEnvCache } from "../lib/env";
 import { applyMigrations } from "../lib/migrate";
 import { prepareDatabase } from "../scripts/database";
 import { createSampleRepo, git } from "../test/agent-fixtures";
+import { measureFlowOnRealEngine } from "./flow";
 import { startScriptedLlmServer, type ScriptedTurn } from "../test/scripted-llm-server";
 
 const turns = 50;
@@ -73,6 +74,8 @@ try {
     costUsd: Number(outcome.costUsd),
     filesChanged: outcome.filesChanged.length,
     commits: Number(git(workspace, "rev-list", "--count", "HEAD")) - 1,
+    // Whole-flow speed on the real Inngest server (bench/flow.ts); says why when it is skipped.
+    ...(await measureFlowOnRealEngine({ postgresServerUrl: database.url })),
   };
   console.log(JSON.stringify(result));
 } finally {

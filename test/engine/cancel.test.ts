@@ -26,7 +26,7 @@ describe.skipIf(!inject("inngestBinary"))("real engine (dev): cancel", () => {
       },
       reviewer: () => ({ toolCalls: [{ name: "submit_review", args: { verdict: "approve", summary: "Correct.", comments: [] } }] }),
     };
-    world = await startEngineWorld({ kind: "dev", roles, testCommand: "grep -qx hello hello.txt" });
+    world = await startEngineWorld({ postgresServerUrl: inject("databaseUrl"), kind: "dev", roles, testCommand: "grep -qx hello hello.txt" });
     const runId = await world.createRun();
     await coderStarted.opened;
 

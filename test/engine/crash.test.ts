@@ -35,7 +35,7 @@ describe.skipIf(!inject("inngestBinary")).each<EngineKind>(["dev", "start"])("re
       },
       reviewer: () => ({ toolCalls: [{ name: "submit_review", args: { verdict: "approve", summary: "Correct.", comments: [] } }] }),
     };
-    world = await startEngineWorld({ kind, roles, testCommand: "grep -qx hello hello.txt", retryIntervalSec: 2 });
+    world = await startEngineWorld({ postgresServerUrl: inject("databaseUrl"), kind, roles, testCommand: "grep -qx hello hello.txt", retryIntervalSec: 2 });
     const runId = await world.createRun();
 
     await midChunk.opened;

@@ -6,7 +6,6 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { inject } from "vitest";
 import { db } from "../../lib/db";
 import { scriptedModel, scriptedPrice } from "../agent-fixtures";
 import { startFakeGitHub } from "../fake-github";
@@ -42,6 +41,8 @@ export async function startEngineWorld(options: {
   files?: Record<string, string>;
   /** Seconds of linear backoff between step retries (the engine's --retry-interval). */
   retryIntervalSec?: number;
+  /** The Postgres server (the test run's) where `inngest start` gets a database of its own. */
+  postgresServerUrl: string;
 }) {
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -75,7 +76,7 @@ export async function startEngineWorld(options: {
     const plan = await planRealEngine({
       kind: options.kind,
       appServeUrl: `${appUrl}/api/inngest`,
-      postgresServerUrl: inject("databaseUrl"),
+      postgresServerUrl: options.postgresServerUrl,
       retryIntervalSec: options.retryIntervalSec,
     });
     const app = await startRealApp({

@@ -38,7 +38,7 @@ describe.skipIf(!inject("inngestBinary")).each<EngineKind>(["dev", "start"])("re
       },
       reviewer: () => ({ toolCalls: [{ name: "submit_review", args: { verdict: "approve", summary: "Looks right.", comments: [] } }] }),
     };
-    world = await startEngineWorld({ kind, roles, testCommand: "test -s README.md" });
+    world = await startEngineWorld({ postgresServerUrl: inject("databaseUrl"), kind, roles, testCommand: "test -s README.md" });
     const runId = await world.createRun({ spec: "Add alpha.txt and beta.txt, then gamma.txt next to alpha.txt.", budgetUsd: 5 });
     const run = await world.waitForRunEnd(runId);
     expect(run.status, world.logs()).toBe("succeeded");

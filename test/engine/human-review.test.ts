@@ -34,7 +34,7 @@ afterEach(async () => world?.close());
 
 describe.skipIf(!inject("inngestBinary"))("real engine (dev): a human review after the run ended", () => {
   it("answers the review on the PR's branch with its own budget and one reply", async () => {
-    world = await startEngineWorld({ kind: "dev", roles, testCommand: "grep -q '^hello' hello.txt" });
+    world = await startEngineWorld({ postgresServerUrl: inject("databaseUrl"), kind: "dev", roles, testCommand: "grep -q '^hello' hello.txt" });
     const runId = await world.createRun();
     expect((await world.waitForRunEnd(runId)).status, world.logs()).toBe("succeeded");
     const task = await db.task.findFirstOrThrow({ where: { runId }, include: { pullRequest: true } });

@@ -19,7 +19,7 @@ afterEach(async () => world?.close());
 
 describe.skipIf(!inject("inngestBinary"))("real engine: a single task", () => {
   it("turns a spec into a ready, reviewed PR and a Slack report on inngest dev", async () => {
-    world = await startEngineWorld({ kind: "dev", roles, testCommand: "grep -qx hello hello.txt" });
+    world = await startEngineWorld({ postgresServerUrl: inject("databaseUrl"), kind: "dev", roles, testCommand: "grep -qx hello hello.txt" });
     // The operator's health view: the engine is reachable and has this app registered.
     expect((await world.api("/api/health")).body).toMatchObject({ ok: true, engine: { mode: "dev", reachable: true, registered: true } });
     expect(await (await fetch(`${world.app.url}/api/health`)).json()).toEqual({ ok: true, database: true, engine: { reachable: true, registered: true } });
