@@ -1,0 +1,208 @@
+// Best-of-N coder attempts end to end: run-spec -> run-task through the in-process harness, the
+// local GitHub, the scripted model and the real sandbox. The scripted coder behaves by the model
+// each attempt was given (models.coder as a list), so the test knows which attempt wrote what.
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describeRunEvent } from "../../lib/client/describe-run-event";
+import { db } from "../../lib/db";
+import { resetEnvCache } from "../../lib/env";
+import { createRun } from "../../lib/runs/create-run";
+import { getRunDetailOrThrow } from "../../lib/runs/get-run-detail-or-throw";
+import { estimateAttemptUsd } from "../../lib/tasks/coder-attempts";
+import { useScriptedModel } from "../agent-fixtures";
+import { startFakeSlack } from "../fake-slack";
+import { createInngestHarness } from "../inngest-harness";
+import { plannerSubmits, roleOf, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
+
+const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 240_000 });
+process.env.INNGEST_DEV = harness.eventApiUrl; // before workflows/client.ts is loaded
+const { functions } = await import("../../workflows");
+harness.register(...functions);
+const slack = await startFakeSlack();
+process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
+resetEnvCache();
+
+let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
+afterEach(async () => world?.close());
+afterAll(async () => {
+  await harness.close();
+  await slack.close();
+});
+
+const greeterRepo = {
+  "package.json": JSON.stringify({ name: "greeter", version: "1.0.0", type: "module", scripts: { test: "node --test" } }, null, 2),
+  "greet.js": "export const greet = (name) => `Hi ${name}`;\n",
+  "test/greet.test.js": "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { greet } from '../greet.js';\ntest('greets by name', () => assert.equal(greet('Ada'), 'Hi Ada'));\n",
+};
+const farewellTask = { key: "farewell", title: "Farewell", description: "Add farewell(name) in farewell.js returning `Goodbye, <name>!`", acceptanceCriteria: ["farewell('Ada') returns 'Goodbye, Ada!'"], dependsOn: [] };
+const farewellTest = "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { farewell } from '../farewell.js';\n\ntest('says goodbye with a bang', () => assert.equal(farewell('Ada'), 'Goodbye, Ada!'));\n";
+const testerTest = "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { farewell } from '../farewell.js';\n\ntest('says goodbye to Bob', () => assert.equal(farewell('Bob'), 'Goodbye, Bob!'));\n";
+
+/** Fixed usage per coder call, so each attempt's cost is exact: 1000 prompt tokens, 100 completion, none cached. */
+const coderUsage = { promptTokens: 1000, completionTokens: 100, cachedTokens: 0 };
+
+/** Writes files one per turn, then finishes. */
+const writes = (files: Record<string, string>, summary: string): RoleScript => (_request, turn) => {
+  const entries = Object.entries(files);
+  return turn <= entries.length
+    ? { toolCalls: [{ name: "write_file", args: { path: entries[turn - 1][0], content: entries[turn - 1][1] } }] }
+    : { toolCalls: [{ name: "finish", args: { summary } }] };
+};
+
+const reviewerFollowsTests: RoleScript = (request) => {
+  const isPassing = taskMessageOf(request).includes("Tests: passed");
+  return {
+    toolCalls: [{
+      name: "submit_review",
+      args: isPassing ? { verdict: "approve", summary: "Correct, tests pass.", comments: [] } : { verdict: "request_changes", summary: "Tests fail.", comments: [] },
+    }],
+  };
+};
+
+async function runSpecOf(runId: string) {
+  const run = await harness.waitForRun({ functionId: "run-spec", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 240_000 });
+  await harness.waitForRun({ functionId: "notify-run-finished", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 30_000 });
+  return run;
+}
+
+async function submitRun(input: { models: Record<string, string | string[]>; coderAttempts: number; budgetUsd: number; maxIterations?: number }) {
+  const repo = `${world!.repository.owner}/${world!.repository.name}`;
+  const { id } = await createRun({
+    input: { repo, title: "Say goodbye", spec: "Add farewell.", budgetUsd: input.budgetUsd, maxIterations: input.maxIterations ?? 2, models: input.models, coderAttempts: input.coderAttempts },
+    requestRun: async (runId) => void (await harness.send({ name: "factory/run.requested", data: { runId, repository: repo } })),
+    engineUrl: "harness",
+  });
+  return id;
+}
+
+const taskEvents = (runId: string, type: string) => db.runEvent.findMany({ where: { runId, type }, orderBy: { seq: "asc" } });
+
+describe("best-of-N coder attempts", () => {
+  it("runs 3 attempts; only attempt 2 passes the tests, so it gets the PR, the other branches are gone and the costs add up", async () => {
+    const implementations: Record<string, string> = {
+      "scripted-a": "export const farewell = (name) => `Goodbye, ${name}`;\n",
+      "scripted-b": "export const farewell = (name) => `Goodbye, ${name}!`;\n",
+      "scripted-c": "export const farewell = (name) => `Bye, ${name}!`;\n",
+    };
+    const coder: RoleScript = (request, turn) => ({
+      ...writes({ "farewell.js": implementations[request.json.model], "test/farewell.test.js": farewellTest }, "Added farewell")(request, turn),
+      usage: coderUsage,
+    });
+    world = await startFactoryWorld({
+      files: greeterRepo,
+      testCommand: "node --test",
+      roles: { planner: plannerSubmits([farewellTask]), coder, tester: writes({ "test/farewell-bob.test.js": testerTest }, "A test for Bob"), reviewer: reviewerFollowsTests },
+    });
+    // Three coder models at different prices ($ per million tokens), so each attempt's cost is its own.
+    useScriptedModel(world.llm.baseUrl, {
+      "openai-compatible:scripted-a": { input: 1, output: 2, cacheRead: 1, cacheWrite: 1 },
+      "openai-compatible:scripted-b": { input: 2, output: 4, cacheRead: 2, cacheWrite: 2 },
+      "openai-compatible:scripted-c": { input: 3, output: 6, cacheRead: 3, cacheWrite: 3 },
+    });
+    const coderModels = ["openai-compatible:scripted-a", "openai-compatible:scripted-b", "openai-compatible:scripted-c"];
+    const runId = await submitRun({ models: { coder: coderModels }, coderAttempts: 3, budgetUsd: 5 });
+    expect(await runSpecOf(runId)).toMatchObject({ status: "completed", output: { runId, status: "succeeded" } });
+
+    // Each attempt's coder ran on its own model: write, write, finish.
+    const coderRequests = world.llm.requests.filter((request) => roleOf(request) === "coder");
+    expect(coderRequests.map((request) => request.json.model).sort()).toEqual(["scripted-a", "scripted-a", "scripted-a", "scripted-b", "scripted-b", "scripted-b", "scripted-c", "scripted-c", "scripted-c"]);
+    const task = await db.task.findFirstOrThrow({ where: { runId }, include: { pullRequest: true } });
+    const coders = await db.agentSession.findMany({ where: { taskId: task.id, role: "coder" }, orderBy: { attempt: "asc" } });
+    expect(coders.map((session) => [session.attempt, session.model, session.branch])).toEqual([
+      [1, "openai-compatible:scripted-a", `${task.branch}-attempt-1`],
+      [2, "openai-compatible:scripted-b", `${task.branch}-attempt-2`],
+      [3, "openai-compatible:scripted-c", `${task.branch}-attempt-3`],
+    ]);
+
+    // The tester worked once, on the attempt leading on tests (2); its test was laid over 1 and 3.
+    const testerSessions = await db.agentSession.findMany({ where: { taskId: task.id, role: "tester" } });
+    expect(testerSessions.map((session) => session.branch)).toEqual([`${task.branch}-attempt-2`]);
+    const attemptTests = (await taskEvents(runId, "task.tests")).map((event) => event.payload as { attempt?: number; passed: number; failed: number });
+    expect(attemptTests.filter((tests) => tests.attempt !== undefined)).toEqual(expect.arrayContaining([
+      expect.objectContaining({ attempt: 1, passed: 1, failed: 2 }),
+      expect.objectContaining({ attempt: 2, passed: 3, failed: 0 }),
+      expect.objectContaining({ attempt: 3, passed: 1, failed: 2 }),
+    ]));
+    // Only attempt 2 passed, so no reviewer was needed to choose.
+    expect(await db.agentSession.count({ where: { taskId: task.id, role: "reviewer", attempt: { not: null } } })).toBe(0);
+
+    // Attempt 2's work is the PR: the reviewer of iteration 1 saw its farewell.js and the tester's test.
+    const [review] = sessionStarts(world.llm.requests, "reviewer");
+    const reviewed = taskMessageOf(review);
+    expect(reviewed).toContain("+export const farewell = (name) => `Goodbye, ${name}!`;");
+    expect(reviewed).toContain("says goodbye to Bob");
+    expect(reviewed).not.toContain("`Bye, ");
+    expect(reviewed).not.toContain("`Goodbye, ${name}`;");
+    expect(reviewed).toContain("Tests: passed. 3 passed, 0 failed.");
+    const pull = world.github.state.pulls.find((candidate) => candidate.number === task.pullRequest!.number)!;
+    expect(pull.head).toBe(task.branch);
+    expect(world.github.state.pulls).toHaveLength(1);
+    expect(await world.github.branchSha("acme", world.repository.name, task.branch!)).toBe((await db.taskIteration.findFirstOrThrow({ where: { taskId: task.id } })).headSha);
+    // The attempt branches are gone from GitHub: only main and the task's branch remain.
+    expect(await world.github.branches("acme", world.repository.name)).toEqual([task.branch, "main"]);
+
+    // Costs: 3 calls of 1000 prompt + 100 completion tokens per attempt, at each model's price.
+    const [attempts] = await taskEvents(runId, "task.attempts");
+    expect(attempts.payload).toMatchObject({
+      taskKey: "farewell", requested: 3, ran: 3, winner: 2, totalCostUsd: "0.021600",
+      attempts: [
+        { attempt: 1, model: "openai-compatible:scripted-a", costUsd: "0.003600", testResult: "failed", newFailures: 2, outcome: "lost" },
+        { attempt: 2, model: "openai-compatible:scripted-b", costUsd: "0.007200", testResult: "passed", newFailures: 0, failToPass: "proven", outcome: "won" },
+        { attempt: 3, model: "openai-compatible:scripted-c", costUsd: "0.010800", testResult: "failed", newFailures: 2, outcome: "lost" },
+      ],
+    });
+    const coderCalls = await db.llmCall.aggregate({ where: { runId, session: { role: "coder" } }, _sum: { costUsd: true } });
+    expect(coderCalls._sum.costUsd!.toFixed(6)).toBe("0.021600");
+    const detail = await getRunDetailOrThrow(runId);
+    expect(detail.coderAttempts).toBe(3);
+    expect(detail.modelLadders).toEqual({ coder: coderModels });
+    expect(detail.tasks[0].attempts.map((attempt) => [attempt.attempt, attempt.costUsd, attempt.outcome])).toEqual([[1, 0.0036, "lost"], [2, 0.0072, "won"], [3, 0.0108, "lost"]]);
+    // Every attempt's spend is in the task's and the run's totals.
+    const sessions = await db.agentSession.aggregate({ where: { taskId: task.id }, _sum: { costUsd: true } });
+    expect(detail.tasks[0].costUsd).toBeCloseTo(sessions._sum.costUsd!.toNumber(), 10);
+    expect(detail.tasks[0].iterations[0]).toMatchObject({ iteration: 1, testOutcome: "passed", failToPass: "proven", reviewVerdict: "approve" });
+    const report = slack.delivered().find((body) => JSON.stringify(body).includes(runId)) as { blocks: unknown[] };
+    expect(JSON.stringify(report.blocks)).toContain("attempt 2 of 3 won");
+  }, 300_000);
+
+  it("runs only the 2 of 4 attempts the budget covers and says why; tied attempts go to the reviewer", async () => {
+    const coder: RoleScript = (request, turn) => ({ ...writes({ "farewell.js": "export const farewell = (name) => `Goodbye, ${name}!`;\n" }, "Added farewell")(request, turn), usage: coderUsage });
+    world = await startFactoryWorld({
+      files: greeterRepo,
+      testCommand: "node --test",
+      roles: { planner: plannerSubmits([farewellTask]), coder, tester: (_request) => ({ toolCalls: [{ name: "finish", args: { summary: "The existing tests will do." } }] }), reviewer: reviewerFollowsTests },
+    });
+    // Everything but the coder is free, so the budget is the coder attempts' alone.
+    const pricey = "openai-compatible:scripted-pricey";
+    useScriptedModel(world.llm.baseUrl, { [pricey]: { input: 1, output: 2, cacheRead: 1, cacheWrite: 1 }, "openai-compatible:scripted-free": { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } });
+    const free = "openai-compatible:scripted-free";
+    const estimate = await estimateAttemptUsd(pricey);
+    const budgetUsd = estimate.mul(2.5).toDecimalPlaces(6).toNumber();
+    const runId = await submitRun({ models: { planner: free, coder: pricey, tester: free, reviewer: free, fixer: free }, coderAttempts: 4, budgetUsd });
+    expect(await runSpecOf(runId)).toMatchObject({ status: "completed", output: { status: "succeeded" } });
+
+    const [limited] = await taskEvents(runId, "task.attempts.limited");
+    expect(limited.payload).toMatchObject({ taskKey: "farewell", requested: 4, running: 2, remainingUsd: budgetUsd.toFixed(6), estimatePerAttemptUsd: estimate.toFixed(6) });
+    expect((limited.payload as { message: string }).message).toContain("2 of 4 coder attempts run: the remaining budget");
+    const task = await db.task.findFirstOrThrow({ where: { runId } });
+    const coders = await db.agentSession.findMany({ where: { taskId: task.id, role: "coder" }, orderBy: { attempt: "asc" } });
+    expect(coders.map((session) => session.attempt)).toEqual([1, 2]);
+    expect(world.llm.requests.filter((request) => roleOf(request) === "coder")).toHaveLength(4);
+
+    // Both passed the same tests with the same diff: a reviewer judged each, then the lower number won.
+    const judges = await db.agentSession.findMany({ where: { taskId: task.id, role: "reviewer", attempt: { not: null } }, orderBy: { attempt: "asc" } });
+    expect(judges.map((session) => [session.attempt, session.model, session.stopReason])).toEqual([[1, free, "submitted"], [2, free, "submitted"]]);
+    const [attempts] = await taskEvents(runId, "task.attempts");
+    expect(attempts.payload).toMatchObject({
+      requested: 4, ran: 2, winner: 1, totalCostUsd: "0.004800",
+      attempts: [
+        { attempt: 1, costUsd: "0.002400", verdict: "approve", outcome: "won" },
+        { attempt: 2, costUsd: "0.002400", verdict: "approve", outcome: "lost" },
+      ],
+    });
+    expect(await world.github.branches("acme", world.repository.name)).toEqual([task.branch, "main"]);
+    const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.spentUsd.toFixed(6)).toBe("0.004800");
+    expect(run.spentUsd.lte(run.budgetUsd)).toBe(true);
+    expect(describeRunEvent({ type: limited.type, payload: limited.payload })).toMatch(/^\[farewell\] 2 of 4 coder attempts run: \$\d+\.\d\d left covers 2 at ~\$\d+\.\d\d each$/);
+  }, 300_000);
+});
