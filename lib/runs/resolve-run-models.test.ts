@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../env";
+import { parseEnv, resetEnvCache } from "../env";
+import { parseModelRef } from "../llm/model-ref";
+import { pickSessionModel } from "../llm/resolve-model";
+import { createRunInput } from "./create-run-input";
 import { seedModelPrices } from "../llm/model-price";
 import { resolveRunModelsOrThrow } from "./resolve-run-models";
 
@@ -11,7 +14,7 @@ function setEnv(values: Record<string, string | undefined>) {
   resetEnvCache();
 }
 
-afterEach(() => setEnv({ FACTORY_MODEL: undefined, FACTORY_MODEL_REVIEWER: undefined }));
+afterEach(() => setEnv({ FACTORY_MODEL: undefined, FACTORY_MODEL_REVIEWER: undefined, FACTORY_MODEL_FIXER: undefined }));
 
 describe("resolveRunModelsOrThrow", () => {
   it("names every unconfigured role in one message that says what to set", async () => {
@@ -39,5 +42,57 @@ describe("resolveRunModelsOrThrow", () => {
     const error = await resolveRunModelsOrThrow().catch((e) => e);
     expect(error.message).toMatch(/planner, coder, tester, reviewer, fixer: No price is known for model "openai-compatible:my-vllm".*FACTORY_MODEL_PRICES/);
     expect(error.details.fields).toHaveLength(1);
+  });
+
+  it("keeps a ladder (run list or comma-separated FACTORY_MODEL_<ROLE>) in order, and a single model as a string", async () => {
+    await seedModelPrices();
+    setEnv({ FACTORY_MODEL: "openai-compatible:glm-5.2", FACTORY_MODEL_FIXER: "openai-compatible:glm-5.2, anthropic:claude-opus-4-7" });
+    const models = await resolveRunModelsOrThrow({ coder: ["openai-compatible:glm-5.2", "anthropic:claude-sonnet-4-6"] });
+    expect(models).toEqual({
+      planner: "openai-compatible:glm-5.2",
+      coder: ["openai-compatible:glm-5.2", "anthropic:claude-sonnet-4-6"],
+      tester: "openai-compatible:glm-5.2",
+      reviewer: "openai-compatible:glm-5.2",
+      fixer: ["openai-compatible:glm-5.2", "anthropic:claude-opus-4-7"],
+    });
+  });
+
+  it("refuses a ladder with a price-less model, naming that model and the role", async () => {
+    await seedModelPrices();
+    setEnv({ FACTORY_MODEL: "openai-compatible:glm-5.2" });
+    const error = await resolveRunModelsOrThrow({ fixer: ["openai-compatible:glm-5.2", "openai-compatible:my-vllm"] }).catch((e) => e);
+    expect(error.code).toBe("unprocessable");
+    expect(error.message).toMatch(/fixer: No price is known for model "openai-compatible:my-vllm"/);
+    expect(error.details.fields).toEqual([{ field: "models.fixer", message: expect.stringContaining("openai-compatible:my-vllm") }]);
+  });
+
+  it("refuses a malformed FACTORY_MODEL_<ROLE> ladder at start-up, saying what a ladder looks like", () => {
+    expect(() => parseEnv({ FACTORY_MODEL_FIXER: "openai-compatible:glm-5.2,opus" })).toThrow(/FACTORY_MODEL_FIXER: expected "provider:model", or a comma-separated escalation ladder/);
+  });
+});
+
+describe("createRunInput: attempts and ladders", () => {
+  const base = { repo: "acme/widgets", title: "t", spec: "s", budgetUsd: 1 };
+  it("accepts coderAttempts 1-8, escalateAfter and model lists, refusing out-of-range values by field", () => {
+    expect(createRunInput.parse({ ...base, coderAttempts: 4, escalateAfter: 2, models: { coder: ["openai:gpt-5.4", "anthropic:claude-opus-4-7"], reviewer: "openai:gpt-5.4" } }))
+      .toMatchObject({ coderAttempts: 4, escalateAfter: 2, models: { coder: ["openai:gpt-5.4", "anthropic:claude-opus-4-7"], reviewer: "openai:gpt-5.4" } });
+    const fields = (input: object) => createRunInput.safeParse({ ...base, ...input }).error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    expect(fields({ coderAttempts: 9 })).toEqual(["coderAttempts: must be at most 8"]);
+    expect(fields({ coderAttempts: 0 })).toEqual(["coderAttempts: must be at least 1"]);
+    expect(fields({ coderAttempts: 1.5 })).toEqual(["coderAttempts: must be a whole number from 1 to 8"]);
+    expect(fields({ escalateAfter: 0 })).toEqual(["escalateAfter: must be at least 1"]);
+    expect(fields({ models: { fixer: ["openai:gpt-5.4", "opus"] } })).toEqual(['models.fixer.1: must be "provider:model" with provider openai, anthropic or openai-compatible']);
+    expect(fields({ models: { fixer: [] } })).toEqual(["models.fixer: must list at least one model"]);
+    expect(fields({ models: { fixer: 42 } })).toEqual(['models.fixer: must be "provider:model" or a list of them']);
+  });
+});
+
+describe("pickSessionModel", () => {
+  const ladder = ["openai-compatible:glm-5.2", "anthropic:claude-sonnet-4-6", "anthropic:claude-opus-4-7"].map(parseModelRef);
+  it("gives coder attempts the list's models in turn, cycling", () => {
+    expect([1, 2, 3, 4].map((attempt) => pickSessionModel({ ladder, attempt, escalateAfter: 2 }).model.model)).toEqual(["glm-5.2", "claude-sonnet-4-6", "claude-opus-4-7", "glm-5.2"]);
+  });
+  it("moves up one model per escalateAfter iterations without converging, and stays on the last", () => {
+    expect([0, 1, 2, 3, 4, 9].map((n) => pickSessionModel({ ladder, iterationsWithoutConverging: n, escalateAfter: 2 }).rung)).toEqual([0, 0, 1, 1, 2, 2]);
   });
 });
