@@ -185,10 +185,11 @@ describe("a human review after the run succeeded", () => {
     const second = await submitReview("maria", { event: "REQUEST_CHANGES", body: "And end the greeting with an exclamation mark." });
     const repliesBefore = replies().length;
     const requestsBefore = world.llm.requests.length;
-    await Promise.all([
-      deliverReview({ id: first.id, state: "commented", body: first.body, login: "alice", association: "MEMBER" }),
-      deliverReview({ id: second.id, state: "changes_requested", body: second.body, login: "maria", association: "COLLABORATOR" }),
-    ]);
+    // The second arrives while the first is being answered; feedback order is the order the
+    // factory recorded it, so wait for the first to be recorded before delivering the second.
+    await deliverReview({ id: first.id, state: "commented", body: first.body, login: "alice", association: "MEMBER" });
+    await expect.poll(() => db.followUp.count({ where: { sourceKey: `review-${first.id}` } }), { timeout: 30_000 }).toBe(1);
+    await deliverReview({ id: second.id, state: "changes_requested", body: second.body, login: "maria", association: "COLLABORATOR" });
     const [firstRun, secondRun] = await Promise.all([waitForAddressReview(first.id), waitForAddressReview(second.id)]);
     expect(firstRun).toMatchObject({ status: "completed", output: { status: "succeeded" } });
     expect(secondRun).toMatchObject({ status: "completed", output: { status: "succeeded" } });
