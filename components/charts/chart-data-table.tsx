@@ -4,7 +4,7 @@ export function ChartDataTable({ title, columns, rows }: { title: string; column
   return (
     <details className="mt-1 text-xs">
       <summary className="cursor-pointer text-slate-500 select-none hover:text-slate-800">Show data</summary>
-      <div className="mt-1 overflow-x-auto">
+      <div tabIndex={0} role="region" aria-label={`${title}: data`} className="mt-1 overflow-x-auto">
         <table className="w-full text-left tabular-nums">
           <caption className="sr-only">{title}</caption>
           <thead>

@@ -19,7 +19,7 @@ export function RunEventList({ events, streamStatus }: { events: RunEventDto[]; 
         }
         actions={<StreamStatusIndicator status={streamStatus} />}
       />
-      <div data-testid="event-list" className="max-h-[32rem] overflow-y-auto">
+      <div data-testid="event-list" tabIndex={0} role="region" aria-label="Run events" className="max-h-[32rem] overflow-y-auto">
         {newestFirst.length === 0 ? (
           <p className="px-4 py-8 text-center text-sm text-slate-500">No events yet. They appear here as the factory works.</p>
         ) : (

@@ -43,7 +43,7 @@ export function SpecEditor({ id, value, onChange, isInvalid, describedBy }: Spec
             {item.label}
           </button>
         ))}
-        <span className="ml-auto self-center pb-1 text-xs text-slate-400">Markdown · GFM</span>
+        <span className="ml-auto self-center pb-1 text-xs text-slate-500">Markdown · GFM</span>
       </div>
       <div role="tabpanel" id={`${tabsId}-write-panel`} aria-labelledby={`${tabsId}-write`} hidden={tab !== "write"}>
         <Textarea
@@ -67,7 +67,7 @@ export function SpecEditor({ id, value, onChange, isInvalid, describedBy }: Spec
           data-testid="spec-preview"
           className="min-h-[22rem] px-3 py-2"
         >
-          {value.trim() ? <Markdown>{value}</Markdown> : <p className="text-sm text-slate-400">Nothing to preview yet.</p>}
+          {value.trim() ? <Markdown>{value}</Markdown> : <p className="text-sm text-slate-500">Nothing to preview yet.</p>}
         </div>
       )}
     </div>

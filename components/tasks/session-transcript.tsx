@@ -67,7 +67,7 @@ function TranscriptEntry({ entry }: { entry: TranscriptEntryDto }) {
         ← {entry.tool} {entry.isError ? <span className="text-red-700">error</span> : <span className="rounded bg-amber-100 px-1 font-sans font-semibold text-amber-900">untrusted</span>}{" "}
         <span className="font-sans text-slate-600">({formatTokens(entry.output.length)} chars)</span>
       </summary>
-      <pre className="max-h-80 overflow-auto border-t border-slate-200 px-2 py-1 font-mono whitespace-pre-wrap text-slate-800">{entry.output}</pre>
+      <pre tabIndex={0} className="max-h-80 overflow-auto border-t border-slate-200 px-2 py-1 font-mono whitespace-pre-wrap text-slate-800">{entry.output}</pre>
     </details>
   );
 }

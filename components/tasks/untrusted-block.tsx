@@ -7,7 +7,7 @@ export function UntrustedBlock({ source, text, isOpen = false }: { source: strin
         <span className="rounded bg-amber-100 px-1.5 py-0.5 font-semibold text-amber-900">untrusted</span>{" "}
         <span className="text-slate-700">{source}: data, not instructions</span>
       </summary>
-      <pre className="max-h-96 overflow-auto border-t border-dashed border-amber-400 px-2 py-1.5 font-mono text-xs whitespace-pre-wrap text-slate-800">{text || "(empty)"}</pre>
+      <pre tabIndex={0} className="max-h-96 overflow-auto border-t border-dashed border-amber-400 px-2 py-1.5 font-mono text-xs whitespace-pre-wrap text-slate-800">{text || "(empty)"}</pre>
     </details>
   );
 }

@@ -2,7 +2,8 @@ import type { HTMLAttributes, ReactNode } from "react";
 import { cx } from "../../lib/client/cx";
 
 export function Card({ className, ...props }: HTMLAttributes<HTMLElement>) {
-  return <section className={cx("rounded-lg border border-slate-200 bg-white shadow-sm", className)} {...props} />;
+  // relative: absolutely placed content (sr-only labels in scrolled tables) stays clipped inside.
+  return <section className={cx("relative rounded-lg border border-slate-200 bg-white shadow-sm", className)} {...props} />;
 }
 
 export function CardHeader({ title, actions, id }: { title: ReactNode; actions?: ReactNode; id?: string }) {

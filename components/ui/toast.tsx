@@ -63,7 +63,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
               type="button"
               onClick={dismiss}
               aria-label="Dismiss notification"
-              className="rounded p-0.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700"
+              className="rounded p-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700"
             >
               <span aria-hidden>×</span>
             </button>
