@@ -51,7 +51,7 @@ export function RunTasksTable({ tasks, maxIterations }: { tasks: TaskDto[]; maxI
                         <span className="ml-1 text-xs font-normal text-slate-500">{task.pullRequest.state}</span>
                       </a>
                     ) : (
-                      <span className="text-slate-400">—</span>
+                      <span className="text-slate-500">—</span>
                     )}
                   </td>
                 </tr>
