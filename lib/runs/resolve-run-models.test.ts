@@ -2,6 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseEnv, resetEnvCache } from "../env";
 import { parseModelRef } from "../llm/model-ref";
 import { pickSessionModel } from "../llm/resolve-model";
+import { loadEvalConfigs } from "../../eval/eval-configs";
+import { loadEvalTasks } from "../../eval/eval-tasks";
+import { planRunRequest } from "../../eval/run-eval-task";
+import { db } from "../db";
+import { createRun } from "./create-run";
 import { createRunInput } from "./create-run-input";
 import { seedModelPrices } from "../llm/model-price";
 import { resolveRunModelsOrThrow } from "./resolve-run-models";
@@ -94,5 +99,28 @@ describe("pickSessionModel", () => {
   });
   it("moves up one model per escalateAfter iterations without converging, and stays on the last", () => {
     expect([0, 1, 2, 3, 4, 9].map((n) => pickSessionModel({ ladder, iterationsWithoutConverging: n, escalateAfter: 2 }).rung)).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+});
+
+describe("eval configurations drive a run's attempts and ladders", () => {
+  it("sends glm-best-of-4's attempts and glm-escalate-opus's ladders and escalateAfter, and the run keeps them", async () => {
+    await seedModelPrices();
+    const configs = loadEvalConfigs();
+    const [task] = loadEvalTasks();
+    const bestOf4 = planRunRequest({ config: configs.get("glm-best-of-4")!, task, repo: "eval/best-of-4" });
+    const escalating = planRunRequest({ config: configs.get("glm-escalate-opus")!, task, repo: "eval/escalate" });
+    expect([bestOf4.unsupported, escalating.unsupported]).toEqual([[], []]);
+    expect(bestOf4.body).toMatchObject({ coderAttempts: 4 });
+    expect(escalating.body).toMatchObject({ escalateAfter: 2, models: { coder: ["openai-compatible:glm-5.2", "anthropic:claude-opus-4-7"], fixer: ["openai-compatible:glm-5.2", "anthropic:claude-opus-4-7"] } });
+
+    const submit = async (body: Record<string, unknown>) => {
+      const { id } = await createRun({ input: createRunInput.parse(body), requestRun: async () => {}, engineUrl: "test" });
+      return db.run.findUniqueOrThrow({ where: { id }, select: { coderAttempts: true, escalateAfter: true, models: true } });
+    };
+    expect(await submit(bestOf4.body)).toMatchObject({ coderAttempts: 4, escalateAfter: 2 });
+    expect(await submit(escalating.body)).toMatchObject({
+      coderAttempts: null, escalateAfter: 2,
+      models: { planner: "openai-compatible:glm-5.2", coder: ["openai-compatible:glm-5.2", "anthropic:claude-opus-4-7"], reviewer: "openai-compatible:glm-5.2" },
+    });
   });
 });
