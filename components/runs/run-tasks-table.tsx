@@ -1,9 +1,10 @@
+import Link from "next/link";
 import type { TaskDto } from "../../lib/client/run-types";
 import { formatUsd } from "../../lib/client/format";
 import { Card, CardHeader } from "../ui/card";
 import { RunStatusBadge } from "./run-status-badge";
 
-export function RunTasksTable({ tasks, maxIterations }: { tasks: TaskDto[]; maxIterations: number }) {
+export function RunTasksTable({ runId, tasks, maxIterations }: { runId: string; tasks: TaskDto[]; maxIterations: number }) {
   return (
     <Card aria-labelledby="run-tasks-heading">
       <CardHeader
@@ -32,7 +33,11 @@ export function RunTasksTable({ tasks, maxIterations }: { tasks: TaskDto[]; maxI
             <tbody className="divide-y divide-slate-100">
               {tasks.map((task) => (
                 <tr key={task.key} data-testid={`task-row-${task.key}`}>
-                  <td className="px-4 py-2 font-mono text-xs text-slate-600">{task.key}</td>
+                  <td className="px-4 py-2 font-mono text-xs">
+                    <Link href={`/runs/${runId}/tasks/${encodeURIComponent(task.key)}`} className="text-accent-700 hover:underline">
+                      {task.key}
+                    </Link>
+                  </td>
                   <td className="px-4 py-2 text-slate-900">
                     {task.title}
                     {task.branch && <span className="block font-mono text-xs text-slate-500">{task.branch}</span>}

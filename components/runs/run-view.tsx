@@ -91,7 +91,7 @@ export function RunView({ runId }: { runId: string }) {
       <RunCostPanel run={run} />
       <RunOutcome run={run} />
       <TaskLanes runId={run.id} tasks={run.tasks} events={events} maxIterations={run.maxIterations} />
-      <RunTasksTable tasks={run.tasks} maxIterations={run.maxIterations} />
+      <RunTasksTable runId={run.id} tasks={run.tasks} maxIterations={run.maxIterations} />
       <RunEventList events={events} streamStatus={streamStatus} />
 
       <details className="group rounded-lg border border-slate-200 bg-white shadow-sm">
