@@ -23,6 +23,9 @@ export default function setup(project: TestProject) {
     project.provide("inngestBinary", "");
     return;
   }
+  if (!existsSync(binary.path)) {
+    throw new Error(`[engine] INNGEST_BIN=${binary.path} does not exist: point it at the Inngest server binary, or unset it.`);
+  }
   if (!existsSync(path.join(buildDir(), "BUILD_ID"))) {
     throw new Error(`[engine] No production build in ${buildDir()}: run \`npm run build\` first (NEXT_DIST_DIR selects the directory).`);
   }
