@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 // `inngest dev` and self-hosted `inngest start`. Run after `next build` (`npm run test:engine`).
 // One file at a time: each test runs its own engine, app and stand-ins on a 2-core machine.
 export default defineConfig({
+  // The @/ import alias of tsconfig.json.
+  resolve: { alias: [{ find: /^@\//, replacement: `${import.meta.dirname}/` }] },
   test: {
     include: ["test/engine/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts", "test/engine/global-setup.ts"],

@@ -1,10 +1,14 @@
-// Prices: the ModelPrice table (seeded, user-editable) plus FACTORY_MODEL_PRICES overrides.
+// Prices: the ModelPrice table (seeded with list prices, editable in Settings) plus
+// FACTORY_MODEL_PRICES overrides, which win. Every price fact is read and written here.
 import { db } from "../db";
 import type { PriceSource } from "../generated/prisma/enums";
 import { getEnv, type Env } from "../env";
 import { AppError } from "../errors";
+import type { ModelPrice as ModelPriceRow } from "../generated/prisma/client";
 import { listPrices } from "./list-prices";
-import { parseModelRef, type ModelRef } from "./model-ref";
+import type { ModelPriceDto, ModelPriceKey, ResetModelPriceResult, RoleModelDto, SetModelPriceInput } from "./model-price-contract";
+import { agentRoles, parseModelRef, type ModelRef, type ProviderName } from "./model-ref";
+import { resolveModelForRole, type AgentRoleName } from "./resolve-model";
 
 /** USD per million tokens. */
 export type ModelPrice = { input: number; output: number; cacheRead: number; cacheWrite: number; source: PriceSource };
@@ -86,6 +90,144 @@ export async function seedModelPrices(env: Env = getEnv()): Promise<number> {
   return written;
 }
 
+/** The columns keep six decimals; rounding first makes an answer equal what is stored. */
 function round6(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+// Settings: the table as JSON, user edits, resets, and what each role would run with.
+
+/** Every ModelPrice row, by provider then model, for Settings. */
+export async function listModelPrices(options: { env?: Env } = {}): Promise<ModelPriceDto[]> {
+  const env = options.env ?? getEnv();
+  const rows = await db.modelPrice.findMany({ orderBy: [{ provider: "asc" }, { model: "asc" }] });
+  return rows.map((row) => toModelPriceDto(row, env));
+}
+
+/** A ModelPrice row as JSON: Decimal prices become plain numbers. */
+export function toModelPriceDto(row: ModelPriceRow, env: Env): ModelPriceDto {
+  return {
+    provider: row.provider as ProviderName,
+    model: row.model,
+    ref: `${row.provider}:${row.model}`,
+    input: Number(row.inputPerMTok),
+    output: Number(row.outputPerMTok),
+    cacheRead: Number(row.cacheReadPerMTok),
+    cacheWrite: Number(row.cacheWritePerMTok),
+    source: row.source,
+    isSetByEnv: Boolean(findEnvPriceRef({ provider: row.provider, model: row.model, env })),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Which FACTORY_MODEL_PRICES entry prices a model, mirroring findModelPrice: an env entry for
+ * the model or its undated alias wins over any table row, so a Settings edit would do nothing.
+ */
+
+export function findEnvPriceRef(options: { provider: string; model: string; env: Env }): string | undefined {
+  const { provider, model, env } = options;
+  const candidates = [model, model.replace(/-\d{8}$/, "")].map((candidate) => `${provider}:${candidate}`);
+  return candidates.find((ref) => env.FACTORY_MODEL_PRICES?.[ref]);
+}
+
+/**
+ * Adds or replaces a model's price as a user edit (source "user"), which seeding never
+ * overwrites. Refused (409) while FACTORY_MODEL_PRICES prices the model: env prices win,
+ * so the edit would silently change nothing.
+ */
+export async function setModelPrice(options: { input: SetModelPriceInput; env?: Env }): Promise<ModelPriceDto> {
+  const env = options.env ?? getEnv();
+  const { provider, model } = options.input;
+  const envRef = findEnvPriceRef({ provider, model, env });
+  if (envRef) {
+    throw new AppError(
+      "conflict",
+      `FACTORY_MODEL_PRICES sets the price of "${envRef}", and it takes precedence over Settings. Change or remove it there, then restart the factory.`,
+    );
+  }
+  const data = {
+    inputPerMTok: round6(options.input.input),
+    outputPerMTok: round6(options.input.output),
+    cacheReadPerMTok: round6(options.input.cacheRead),
+    cacheWritePerMTok: round6(options.input.cacheWrite),
+    source: "user" as const,
+  };
+  const row = await db.modelPrice.upsert({
+    where: { provider_model: { provider, model } },
+    create: { provider, model, ...data },
+    update: data,
+  });
+  return toModelPriceDto(row, env);
+}
+
+
+
+/**
+ * Undoes a Settings edit at once, in one statement: the row goes back to the price seeding
+ * would write (FACTORY_MODEL_PRICES, else the list price), or is deleted when neither knows
+ * the model, which leaves it unpriced so runs using it are refused. Updating in place, rather
+ * than deleting and re-seeding, never leaves a moment where a priced model has no price.
+ */
+export async function resetModelPrice(options: { key: ModelPriceKey; env?: Env }): Promise<ResetModelPriceResult> {
+  const env = options.env ?? getEnv();
+  const { provider, model } = options.key;
+  const where = { provider, model };
+  const fallback = findDefaultPrice(`${provider}:${model}`, env);
+  const { count } = fallback
+    ? await db.modelPrice.updateMany({ where, data: fallback })
+    : await db.modelPrice.deleteMany({ where });
+  if (count === 0) throw new AppError("not_found", `No price is stored for "${provider}:${model}".`);
+  const row = fallback ? await db.modelPrice.findUnique({ where: { provider_model: where } }) : null;
+  return { provider, model, restored: row ? toModelPriceDto(row, env) : null };
+}
+
+/** What seedModelPrices writes for a ref: the env entry wins over the list price. */
+function findDefaultPrice(ref: string, env: Env) {
+  const fromEnv = env.FACTORY_MODEL_PRICES?.[ref];
+  if (fromEnv) {
+    // An unspecified cache price is charged like fresh input, as seeding does.
+    return toColumns({ input: fromEnv.input, output: fromEnv.output, cacheRead: fromEnv.cacheRead ?? fromEnv.input, cacheWrite: fromEnv.cacheWrite ?? fromEnv.input }, "env");
+  }
+  const listed = listPrices.find((price) => price.ref === ref);
+  return listed ? toColumns(listed, "seed") : undefined;
+}
+
+function toColumns(price: { input: number; output: number; cacheRead: number; cacheWrite: number }, source: "env" | "seed") {
+  return {
+    inputPerMTok: round6(price.input),
+    outputPerMTok: round6(price.output),
+    cacheReadPerMTok: round6(price.cacheRead),
+    cacheWritePerMTok: round6(price.cacheWrite),
+    source,
+  };
+}
+
+export async function describeRoleModels(options: { env?: Env } = {}): Promise<RoleModelDto[]> {
+  const env = options.env ?? getEnv();
+  return Promise.all(agentRoles.map((role) => describeRoleModel(role, env)));
+}
+
+async function describeRoleModel(role: AgentRoleName, env: Env): Promise<RoleModelDto> {
+  const roleVariable = `FACTORY_MODEL_${role.toUpperCase()}`;
+  let ref: string;
+  try {
+    ref = resolveModelForRole({ role, env }).ref;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { role, model: null, configuredBy: null, price: null, problem: error.message };
+  }
+  const configuredBy = env[roleVariable as keyof Env] ? roleVariable : "FACTORY_MODEL";
+  const price = await findModelPrice(ref, env);
+  if (!price) {
+    return {
+      role,
+      model: ref,
+      configuredBy,
+      price: null,
+      problem: `No price for "${ref}": runs will be refused. Add its price below, or set it in FACTORY_MODEL_PRICES.`,
+    };
+  }
+  const { input, output, cacheRead, cacheWrite, source } = price;
+  return { role, model: ref, configuredBy, price: { input, output, cacheRead, cacheWrite, source }, problem: null };
 }

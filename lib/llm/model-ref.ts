@@ -1,5 +1,11 @@
-// "provider:model" references, the one way models are named in env, runs and prices.
+// "provider:model" references, the one way models are named in env, runs and prices, and the
+// agent roles that each run with one. Browser-safe.
 import { AppError } from "../errors";
+import { AgentRole } from "../generated/prisma/enums";
+
+/** The agent roles, in the order a task meets them; the Prisma enum is their one source. */
+export const agentRoles = Object.values(AgentRole);
+export type AgentRoleName = AgentRole;
 
 export const providerNames = ["openai", "anthropic", "openai-compatible"] as const;
 export type ProviderName = (typeof providerNames)[number];

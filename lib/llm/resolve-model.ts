@@ -4,9 +4,9 @@
 // escalation ladder when iterations do not converge.
 import { getEnv, type Env } from "../env";
 import { AppError } from "../errors";
-import { parseModelRef, type ModelRef } from "./model-ref";
+import { parseModelRef, type AgentRoleName, type ModelRef } from "./model-ref";
 
-export type AgentRoleName = "planner" | "coder" | "tester" | "reviewer" | "fixer";
+export type { AgentRoleName };
 
 /** A run's models for one role: one "provider:model", or an ordered list of them. */
 export type RoleModels = string | string[];

@@ -1,11 +1,7 @@
-import { authenticateRequest } from "../../../lib/auth/session";
-import { handleRoute, readJsonBody } from "../../../lib/http";
-import { describeRoleModels } from "../../../lib/llm/describe-role-models";
-import { listModelPrices } from "../../../lib/llm/list-model-prices";
-import type { ModelPricesDto } from "../../../lib/llm/model-price-dto";
-import { modelPriceKey, setModelPriceInput } from "../../../lib/llm/model-price-input";
-import { resetModelPrice } from "../../../lib/llm/reset-model-price";
-import { setModelPrice } from "../../../lib/llm/set-model-price";
+import { authenticateRequest } from "@/lib/auth/session";
+import { handleRoute, readJsonBody } from "@/lib/http";
+import { describeRoleModels, listModelPrices, resetModelPrice, setModelPrice } from "@/lib/llm/model-price";
+import { modelPriceKey, setModelPriceInput, type ModelPricesDto } from "@/lib/llm/model-price-contract";
 
 export const dynamic = "force-dynamic";
 
