@@ -4,7 +4,6 @@ import type { GetStepTools } from "inngest";
 import type { SessionOutcome } from "../lib/agents/session-outcome";
 import { runSessionChunk } from "../lib/tasks/run-session-chunk";
 import type { inngest } from "./client";
-import { failFastOnPermanentErrors } from "./permanent-errors";
 
 type Step = GetStepTools<typeof inngest>;
 
@@ -14,7 +13,7 @@ const maxChunks = 100;
 export async function runSessionSteps(step: Step, options: { sessionId: string; stepPrefix: string }): Promise<SessionOutcome> {
   for (let chunk = 1; chunk <= maxChunks; chunk++) {
     const outcome = (await step.run(`${options.stepPrefix}-chunk-${chunk}`, () =>
-      failFastOnPermanentErrors(() => runSessionChunk({ sessionId: options.sessionId })),
+      runSessionChunk({ sessionId: options.sessionId }),
     )) as SessionOutcome;
     if (outcome.isDone) return outcome;
   }

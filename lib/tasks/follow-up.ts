@@ -3,6 +3,7 @@
 // calls reserve against the FollowUp (lib/llm/budget-guard.ts), never against the run's budget,
 // and what it spends is added to Run.followUpSpentUsd.
 import { db } from "../db";
+import { cleanupTaskWorkspaces } from "./cleanup-task-workspaces";
 import type { FollowUpStatus } from "../generated/prisma/enums";
 import { releaseFollowUpReservations } from "../llm/budget-guard";
 import { recordRunEvent } from "../runs/record-run-event";
@@ -144,4 +145,10 @@ export async function failFollowUp(options: { sourceKey: string; reason: string 
   if (!followUp) return null;
   await finishFollowUp({ followUpId: followUp.id, status: "failed", reason: options.reason });
   return readFollowUpLease(followUp.id);
+}
+
+/** Removes the clones of the follow-up's task once it is answered (mirrors and busy tasks stay). */
+export async function cleanupFollowUpWorkspaces(followUpId: string): Promise<{ removed: string[] }> {
+  const { taskId } = await db.followUp.findUniqueOrThrow({ where: { id: followUpId }, select: { taskId: true } });
+  return cleanupTaskWorkspaces({ taskId });
 }

@@ -7,10 +7,9 @@ import { NonRetriableError } from "inngest";
 import { z } from "zod";
 import type { SessionOutcome } from "../../lib/agents/session-outcome";
 import { submitReviewInput } from "../../lib/agents/terminal-tools";
-import { AppError } from "../../lib/errors";
 import { readWriteAccess } from "../../lib/github/read-write-access";
 import { answerHumanFeedback } from "../../lib/tasks/answer-human-feedback";
-import { failFollowUp, isFollowUpQueuedBehind, readFollowUpLease, recordFollowUp, renewFollowUpLease, startFollowUp } from "../../lib/tasks/follow-up";
+import { cleanupFollowUpWorkspaces, failFollowUp, isFollowUpQueuedBehind, readFollowUpLease, recordFollowUp, renewFollowUpLease, startFollowUp } from "../../lib/tasks/follow-up";
 import {
   noteFollowUpOnStatusComment, publishFollowUpReview, startFollowUpFixer, startFollowUpReviewer, testFollowUpChange,
 } from "../../lib/tasks/follow-up-sessions";
@@ -28,16 +27,6 @@ const feedbackEventData = z.object({ reviewId: z.number().int().optional(), comm
 
 function sourceOf(data: { reviewId?: number; commentId?: number }): FeedbackSource {
   return data.reviewId !== undefined ? { kind: "review", reviewId: data.reviewId } : { kind: "comment", commentId: data.commentId! };
-}
-
-/** GitHub saying "no such review or comment" cannot change on retry: fail at once, with the reason. */
-async function failFastWhenMissing<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof AppError && error.code === "not_found") throw new NonRetriableError(error.message, { cause: error });
-    throw error;
-  }
 }
 
 /** Renews the follow-up's lease at a step boundary; a lease lost to another writer ends the follow-up. */
@@ -73,13 +62,15 @@ export const addressReview = inngest.createFunction(
     if (!access.hasWriteAccess) return { skipped: `author ${data.author} has ${access.roleName ?? access.permission} access to ${data.repository}, not write` };
 
     const recorded = await step.run("record-follow-up", () =>
-      failFastWhenMissing(async () => {
+      // GitHub saying "no such review or comment" (a not_found AppError) fails at once: the
+      // client's retry policy never retries it.
+      (async () => {
         const feedback = await loadHumanFeedback({ repository: data.repository, pullRequestNumber: data.pullRequestNumber, source });
         if ("skipped" in feedback) return feedback;
         if (feedback.author.toLowerCase() !== data.author.toLowerCase()) return { skipped: `GitHub says ${feedback.key} is by ${feedback.author}, not ${data.author}` };
         const followUp = await recordFollowUp(feedback);
         return { followUpId: followUp.id, status: followUp.status, feedbackText: feedback.text };
-      }),
+      })(),
     );
     if ("skipped" in recorded) return recorded;
     if (recorded.status !== "queued") return { skipped: `feedback ${feedbackSourceKey(source)} is already ${recorded.status}` };
@@ -113,6 +104,8 @@ export const addressReview = inngest.createFunction(
       }
     }
     const answer = await step.run("reply", () => answerHumanFeedback({ followUpId, fixer, testResult, reviewer, review }));
+    // Clones are caches; the branch holds the work. Cleaned while this follow-up still holds the branch.
+    await step.run("clean-workspaces", () => cleanupFollowUpWorkspaces(followUpId));
     await releaseBranchLease(step, { ...lease, stepPrefix: "lease" });
     return { followUpId, ...answer };
   },
