@@ -258,3 +258,19 @@ function describeWin(attempt: { testResult: string | null; newFailures: number |
   const tests = attempt.testResult === "not_run" ? "no tests ran" : attempt.newFailures ? `${attempt.newFailures} new failing test(s)` : "tests pass";
   return [tests, attempt.verdict ? `review: ${attempt.verdict.replace("_", " ")}` : null, `${attempt.diffLines ?? 0} changed lines`].filter(Boolean).join(", ");
 }
+
+/** Deletes the attempt branches a task that failed mid-way left behind (its attempts are its sessions'). */
+export async function deleteLeftoverAttemptBranches(options: { taskId: string }): Promise<{ deleted: string[] }> {
+  const task = await db.task.findUniqueOrThrow({
+    where: { id: options.taskId },
+    select: { key: true, runId: true, run: { select: { repository: { select: { owner: true, name: true } } } }, sessions: { where: { attempt: { not: null } }, distinct: ["attempt"], select: { attempt: true } } },
+  });
+  const repository = task.run.repository;
+  if (!repository) return { deleted: [] };
+  const deleted: string[] = [];
+  for (const { attempt } of task.sessions) {
+    const branch = buildBranchName({ runId: task.runId, taskKey: task.key, attempt });
+    if ((await deleteBranch({ owner: repository.owner, repo: repository.name, branch })).isDeleted) deleted.push(branch);
+  }
+  return { deleted };
+}

@@ -4,6 +4,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeRunEvent } from "../../lib/client/describe-run-event";
 import { db } from "../../lib/db";
+import { listWorkspaces } from "../../lib/git/cleanup-workspaces";
 import { resetEnvCache } from "../../lib/env";
 import { createRun } from "../../lib/runs/create-run";
 import { getRunDetailOrThrow } from "../../lib/runs/get-run-detail-or-throw";
@@ -14,7 +15,7 @@ import { createInngestHarness } from "../inngest-harness";
 import { plannerSubmits, roleOf, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
 
 const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 240_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before workflows/client.ts is loaded
+process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
 const { functions } = await import("../../workflows");
 harness.register(...functions);
 const slack = await startFakeSlack();
@@ -139,6 +140,9 @@ describe("best-of-N coder attempts", () => {
     expect(await world.github.branchSha("acme", world.repository.name, task.branch!)).toBe((await db.taskIteration.findFirstOrThrow({ where: { taskId: task.id } })).headSha);
     // The attempt branches are gone from GitHub: only main and the task's branch remain.
     expect(await world.github.branches("acme", world.repository.name)).toEqual([task.branch, "main"]);
+    // So are the task's clones (sessions', its checkout, each attempt's checkout and base).
+    const sessionIds = new Set((await db.agentSession.findMany({ where: { taskId: task.id }, select: { id: true } })).map((session) => session.id));
+    expect(listWorkspaces().filter((name) => name.includes(task.id) || sessionIds.has(name))).toEqual([]);
 
     // Costs: 3 calls of 1000 prompt + 100 completion tokens per attempt, at each model's price.
     const [attempts] = await taskEvents(runId, "task.attempts");

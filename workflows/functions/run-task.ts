@@ -15,7 +15,8 @@ import { beginTask } from "../../lib/tasks/begin-task";
 import { branchLeaseKey } from "../../lib/tasks/branch-lease";
 import { loadWorkContext } from "../../lib/tasks/load-work-context";
 import { markTaskReady } from "../../lib/tasks/mark-task-ready";
-import { planCoderAttempts } from "../../lib/tasks/coder-attempts";
+import { cleanupTaskWorkspaces } from "../../lib/tasks/cleanup-task-workspaces";
+import { deleteLeftoverAttemptBranches, planCoderAttempts } from "../../lib/tasks/coder-attempts";
 import { publishTaskReview } from "../../lib/tasks/publish-task-review";
 import { noCiLine, type TaskCi } from "../../lib/tasks/read-task-ci";
 import { readTaskDiff } from "../../lib/tasks/read-task-diff";
@@ -63,6 +64,8 @@ export const runTask = inngest.createFunction(
     onFailure: async ({ event, error, step }) => {
       const { runId, taskId } = runTaskInput.parse(event.data.event.data);
       await step.run("mark-task-failed", () => setTaskStatus({ taskId, status: "failed", reason: `The run-task workflow failed: ${error.message}` }));
+      await step.run("delete-attempt-branches", () => deleteLeftoverAttemptBranches({ taskId }));
+      await step.run("cleanup-workspaces", () => cleanupTaskWorkspaces({ taskId }));
       const key = await step.run("read-lease-key", () => readLeaseKey({ runId, taskId }));
       await releaseBranchLease(step, { key, holder: leaseHolder(taskId), stepPrefix: "lease-on-failure" });
     },
@@ -73,6 +76,8 @@ export const runTask = inngest.createFunction(
     const lease = { key: await step.run("read-lease-key", () => readLeaseKey({ runId, taskId })), holder: leaseHolder(taskId) };
     const end = async (outcome: Omit<TaskOutcome, "taskId">, iteration: number): Promise<TaskOutcome> => {
       await step.run("finish-task", () => setTaskStatus({ taskId, status: outcome.status, iteration, reason: outcome.reason }));
+      // Its clones (sessions', checkouts, attempts') go; the branch and the database keep the work.
+      await step.run("cleanup-workspaces", () => cleanupTaskWorkspaces({ taskId }));
       await releaseBranchLease(step, { ...lease, stepPrefix: "lease-end" });
       return { taskId, ...outcome };
     };
