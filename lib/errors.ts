@@ -29,7 +29,7 @@ const retryableCodes: ReadonlySet<ErrorCode> = new Set(["conflict", "rate_limite
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
-  /** Whether a workflow step failing with this error is retried (workflows/client.ts applies it). */
+  /** Whether a workflow step failing with this error is retried (lib/inngest.ts applies it). */
   readonly isRetryable: boolean;
 
   constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown; isRetryable?: boolean }) {

@@ -2,11 +2,10 @@
 // at once, transient ones (including a lost 409 race) are retried, a GitHub 401 is not.
 import { Inngest } from "inngest";
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError } from "../lib/errors";
-import { toGitHubError } from "../lib/github/to-github-error";
+import { AppError } from "./errors";
+import { toGitHubError } from "./github/to-github-error";
 import { createInngestHarness, type InngestHarness } from "../test/inngest-harness";
-import { inngest as factoryClient } from "./client";
-import { RetryPolicyMiddleware } from "./permanent-errors";
+import { inngest as factoryClient, RetryPolicyMiddleware } from "./inngest";
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const inngest = new Inngest({ id: "retry-policy-test", logger: quiet, middleware: [RetryPolicyMiddleware] });

@@ -3,8 +3,8 @@
 // executing steps, not runs, so they cannot keep two runs off one branch; this can.
 import type { GetStepTools } from "inngest";
 import { acquireBranchLease, releaseBranchLease as releaseLease } from "../lib/tasks/branch-lease";
-import type { inngest } from "./client";
-import { branchReleased } from "./events";
+import type { inngest } from "@/lib/inngest";
+import { branchReleased } from "@/lib/events";
 
 type Step = GetStepTools<typeof inngest>;
 

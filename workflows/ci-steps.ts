@@ -5,8 +5,8 @@
 // the read and the wait), until a deadline.
 import type { GetStepTools } from "inngest";
 import { ciTimedOutLine, readTaskCi, type TaskCi } from "../lib/tasks/read-task-ci";
-import type { inngest } from "./client";
-import { githubCheckSuiteCompleted } from "./events";
+import type { inngest } from "@/lib/inngest";
+import { githubCheckSuiteCompleted } from "@/lib/events";
 
 type Step = GetStepTools<typeof inngest>;
 

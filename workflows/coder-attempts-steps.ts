@@ -12,7 +12,7 @@ import {
 import type { WorkContext } from "../lib/tasks/load-work-context";
 import type { TestOverlay } from "../lib/tasks/run-task-checks";
 import type { FailOnBaseProof } from "../lib/testing";
-import type { inngest } from "./client";
+import type { inngest } from "@/lib/inngest";
 import { runSessionSteps } from "./run-session-steps";
 import { runTesterSteps } from "./tester-steps";
 

@@ -3,7 +3,7 @@
 import type { GetStepTools } from "inngest";
 import type { SessionOutcome } from "../lib/agents/session-outcome";
 import { runSessionChunk } from "../lib/tasks/run-session-chunk";
-import type { inngest } from "./client";
+import type { inngest } from "@/lib/inngest";
 
 type Step = GetStepTools<typeof inngest>;
 

@@ -7,7 +7,7 @@ import { attemptCheckoutKey, openSessionWorkspace, taskCheckoutKey } from "../li
 import { proveTesterTests } from "../lib/tasks/prove-tester-tests";
 import { describeTask, startRoleSession } from "../lib/tasks/start-role-session";
 import type { FailOnBaseProof } from "../lib/testing";
-import type { inngest } from "./client";
+import type { inngest } from "@/lib/inngest";
 import { runSessionSteps } from "./run-session-steps";
 
 type Step = GetStepTools<typeof inngest>;

@@ -3,6 +3,7 @@
 // delivery into typed Inngest events, answer fast. Heavy work happens in workflows.
 import { Webhooks } from "@octokit/webhooks";
 import { db } from "../db";
+import { inngest } from "../inngest";
 import { getEnv } from "../env";
 import { AppError } from "../errors";
 import { redactSecrets } from "../redact";
@@ -97,6 +98,5 @@ async function recordDelivery(id: string, event: string, action: string | null, 
 }
 
 async function sendWithInngest(events: WebhookEvent[]): Promise<unknown> {
-  const { inngest } = await import("../../workflows/client");
   return inngest.send(events);
 }

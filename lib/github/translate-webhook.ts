@@ -3,7 +3,7 @@
 import {
   githubCheckRunCompleted, githubCheckSuiteCompleted, githubIssueCommentCreated,
   githubPullRequestClosed, githubReviewCommentCreated, githubReviewSubmitted,
-} from "../../workflows/events";
+} from "@/lib/events";
 import { findFactoryPullRequest } from "./find-factory-pull-request";
 import { getFactoryLogin } from "./factory-identity";
 import { hasAnyFactoryMarker, isFactoryAuthored } from "./hidden-marker";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createInngestHarness, type InngestHarness } from "../../test/inngest-harness";
 import { holdBranchLease, releaseBranchLease as releaseLeaseSteps } from "../../workflows/branch-lease-steps";
-import { inngest } from "../../workflows/client";
+import { inngest } from "@/lib/inngest";
 import { db } from "../db";
 import { acquireBranchLease, branchLeaseKey, readBranchLeaseHolder, releaseBranchLease } from "./branch-lease";
 

@@ -14,7 +14,7 @@ import type { RecordedRequest } from "../scripted-llm-server";
 import { lastToolResults, roleOf, startFactoryWorld, type RoleScript } from "./factory-flow-fixtures";
 
 const harness = await createInngestHarness({ runTimeoutMs: 120_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before workflows/client.ts is loaded
+process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
 const { functions } = await import("../../workflows");
 const runsRoute = await import("../../app/api/runs/route");
 const webhookRoute = await import("../../app/api/github/webhook/route");

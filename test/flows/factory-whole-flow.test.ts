@@ -10,7 +10,7 @@ import { findCanaries, secretCanaries } from "../secret-canaries";
 import { startFactoryWorld, type RoleScript } from "./factory-flow-fixtures";
 
 const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 120_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before workflows/client.ts is loaded
+process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
 const { functions } = await import("../../workflows");
 const runsRoute = await import("../../app/api/runs/route");
 harness.register(...functions);

@@ -10,7 +10,7 @@ import { findCanaries } from "../secret-canaries";
 import { plannerSubmits, requestRun, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
 
 const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 180_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before workflows/client.ts is loaded
+process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
 const { functions } = await import("../../workflows");
 harness.register(...functions);
 const slack = await startFakeSlack();

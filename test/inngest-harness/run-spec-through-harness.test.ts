@@ -9,8 +9,8 @@ import { secretCanaries } from "../secret-canaries";
 import { createInngestHarness } from "./index";
 
 const harness = await createInngestHarness({ maxAttempts: 2 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before workflows/client.ts is loaded
-const { inngest } = await import("../../workflows/client");
+process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
+const { inngest } = await import("@/lib/inngest");
 const { runSpec } = await import("../../workflows/functions/run-spec");
 const runsRoute = await import("../../app/api/runs/route");
 const cancelRoute = await import("../../app/api/runs/[id]/cancel/route");

@@ -15,8 +15,8 @@ import {
 } from "../../lib/tasks/follow-up-sessions";
 import { feedbackSourceKey, loadHumanFeedback, type FeedbackSource } from "../../lib/tasks/load-human-feedback";
 import { branchLeaseTtlMs, holdBranchLease, releaseBranchLease } from "../branch-lease-steps";
-import { inngest } from "../client";
-import { githubIssueCommentCreated, githubReviewSubmitted } from "../events";
+import { inngest } from "@/lib/inngest";
+import { githubIssueCommentCreated, githubReviewSubmitted } from "@/lib/events";
 import { runSessionSteps } from "../run-session-steps";
 
 /** Review states worth an answer; approvals and dismissals ask for nothing. */

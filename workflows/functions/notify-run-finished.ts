@@ -4,8 +4,8 @@ import { NonRetriableError, RetryAfterError } from "inngest";
 import { buildRunReport } from "../../lib/slack/build-run-report";
 import { deliverRunReport } from "../../lib/slack/deliver-run-report";
 import { SlackDeliveryError } from "../../lib/slack/post-slack-message";
-import { inngest } from "../client";
-import { runFinished } from "../events";
+import { inngest } from "@/lib/inngest";
+import { runFinished } from "@/lib/events";
 
 export const notifyRunFinished = inngest.createFunction(
   { id: "notify-run-finished", retries: 5, triggers: [runFinished], idempotency: "event.data.runId" },

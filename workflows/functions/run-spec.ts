@@ -9,8 +9,8 @@ import { ensureRepositoryProfile } from "../../lib/repositories/repository-profi
 import { loadWorkContext } from "../../lib/tasks/load-work-context";
 import { persistPlan } from "../../lib/tasks/persist-plan";
 import { setTaskStatus } from "../../lib/tasks/set-task-status";
-import { inngest } from "../client";
-import { runCancelled, runFinished, runRequested } from "../events";
+import { inngest } from "@/lib/inngest";
+import { runCancelled, runFinished, runRequested } from "@/lib/events";
 import { runSessionSteps } from "../run-session-steps";
 import { runTask, type TaskOutcome } from "./run-task";
 

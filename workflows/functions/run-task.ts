@@ -29,9 +29,8 @@ import { updateTaskStatusComment } from "../../lib/tasks/update-task-status-comm
 import { judgeFailToPass, type FailOnBaseProof } from "../../lib/testing";
 import { holdBranchLease, releaseBranchLease } from "../branch-lease-steps";
 import { waitForCi } from "../ci-steps";
-import { inngest } from "../client";
-import { runCancelled } from "../events";
-import { failFastOnPermanentErrors } from "../permanent-errors";
+import { inngest } from "@/lib/inngest";
+import { runCancelled } from "@/lib/events";
 import { runCoderAttemptSteps } from "../coder-attempts-steps";
 import { runSessionSteps } from "../run-session-steps";
 import { runTesterSteps } from "../tester-steps";
@@ -84,7 +83,7 @@ export const runTask = inngest.createFunction(
 
     // One writer per branch: a human follow-up on this PR waits until the task is done.
     await holdBranchLease(step, { ...lease, stepPrefix: "lease" });
-    const { branch, baseBranch, mergeBranches } = await step.run("begin-task", () => failFastOnPermanentErrors(() => beginTask({ taskId })));
+    const { branch, baseBranch, mergeBranches } = await step.run("begin-task", () => beginTask({ taskId }));
     if (mergeBranches.length) {
       await step.run("merge-dependencies", async () => syncTaskBranch({ context: await load(), branches: mergeBranches }));
     }
@@ -107,7 +106,7 @@ export const runTask = inngest.createFunction(
       const coded = await runSessionSteps(step, { sessionId: coderId, stepPrefix: "code" });
       const coderFailure = sessionFailure(coded, "coder");
       if (coderFailure) return end(coderFailure, 0);
-      await step.run("open-pull-request", () => failFastOnPermanentErrors(async () => void (await openTaskPullRequest({ taskId }))));
+      await step.run("open-pull-request", async () => void (await openTaskPullRequest({ taskId })));
       if (limits.hasTests) {
         const tested = await runTesterSteps(step, { taskId, load, branch });
         if (tested.isBudgetExhausted) return end({ status: "budget_exhausted", reason: "The budget ran out during the tester session." }, 0);
@@ -117,7 +116,7 @@ export const runTask = inngest.createFunction(
       const picked = await runCoderAttemptSteps(step, { taskId, plan: attempts, hasTests: limits.hasTests, load });
       if (!picked.winner) return end({ status: picked.status, reason: picked.reason }, 0);
       proof = picked.proof;
-      await step.run("open-pull-request", () => failFastOnPermanentErrors(async () => void (await openTaskPullRequest({ taskId }))));
+      await step.run("open-pull-request", async () => void (await openTaskPullRequest({ taskId })));
     }
 
     for (let iteration = 1; iteration <= limits.maxIterations; iteration++) {

@@ -1,6 +1,6 @@
 import { authenticateRequest } from "../../../lib/auth/session";
 import { checkHealth } from "../../../lib/check-health";
-import { inngestEngineTarget } from "../../../workflows/client";
+import { inngestEngineTarget } from "@/lib/inngest";
 
 export const dynamic = "force-dynamic";
 

@@ -3,8 +3,8 @@ import { handleRoute, readJsonBody } from "../../../lib/http";
 import { createRun } from "../../../lib/runs/create-run";
 import { createRunInput } from "../../../lib/runs/create-run-input";
 import { listRuns, listRunsQuery } from "../../../lib/runs/list-runs";
-import { inngest, inngestEventApiUrl } from "../../../workflows/client";
-import { runRequested } from "../../../workflows/events";
+import { inngest, inngestEventApiUrl } from "@/lib/inngest";
+import { runRequested } from "@/lib/events";
 
 export const dynamic = "force-dynamic";
 

@@ -1,8 +1,8 @@
 import { authenticateRequest } from "../../../../../lib/auth/session";
 import { handleRoute } from "../../../../../lib/http";
 import { cancelRun } from "../../../../../lib/runs/cancel-run";
-import { inngest } from "../../../../../workflows/client";
-import { runCancelled, runFinished } from "../../../../../workflows/events";
+import { inngest } from "@/lib/inngest";
+import { runCancelled, runFinished } from "@/lib/events";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
   return handleRoute(async () => {

@@ -1,6 +1,39 @@
-import { Inngest } from "inngest";
-import { getEnv, publicUrl } from "../lib/env";
-import { RetryPolicyMiddleware } from "./permanent-errors";
+// The Inngest client: the one way the app sends events, and what workflows/ builds its
+// functions on. Its middleware is the factory's retry policy, in one place: every AppError a
+// retry cannot fix (`isRetryable: false`, see lib/errors.ts) becomes a NonRetriableError, in
+// every step and function body; transient errors (network, 5xx, 429, a lost 409 race) retry.
+import { Inngest, Middleware, NonRetriableError } from "inngest";
+import { getEnv, publicUrl } from "./env";
+import { AppError } from "./errors";
+
+/** The error Inngest should see for `error`: permanent AppErrors become NonRetriableError. */
+export function applyRetryPolicy(error: unknown): unknown {
+  if (error instanceof AppError && !error.isRetryable) return new NonRetriableError(error.message, { cause: error });
+  return error;
+}
+
+/** Registered on the client below, so it covers every function. */
+export class RetryPolicyMiddleware extends Middleware.BaseMiddleware {
+  readonly id = "factory-retry-policy";
+
+  /** One step attempt: step.run bodies, where almost all side effects live. */
+  override async wrapStepHandler({ next }: Middleware.WrapStepHandlerArgs): Promise<unknown> {
+    try {
+      return await next();
+    } catch (error) {
+      throw applyRetryPolicy(error);
+    }
+  }
+
+  /** Code between steps (validation, plan parsing) throws too; the same policy applies. */
+  override async wrapFunctionHandler({ next }: Middleware.WrapFunctionHandlerArgs): Promise<unknown> {
+    try {
+      return await next();
+    } catch (error) {
+      throw applyRetryPolicy(error);
+    }
+  }
+}
 
 /** The app id the engine knows this app by; function ids are `${inngestAppId}-<function>`. */
 export const inngestAppId = "dark-factory";

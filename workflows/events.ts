@@ -1,2 +1,0 @@
-// Moved to lib/events.ts; kept until every workflow imports it from there.
-export * from "@/lib/events";
