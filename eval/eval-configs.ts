@@ -9,22 +9,15 @@ import { parseEnv, type Env } from "../lib/env";
 import { AppError } from "../lib/errors";
 import { createLanguageModel } from "../lib/llm/create-language-model";
 import { listPrices } from "../lib/llm/list-prices";
-import { parseModelRef } from "../lib/llm/model-ref";
+import { agentRoles, isModelRef, modelRefExample, modelRefFormat, parseModelRef } from "../lib/llm/model-ref";
 import type { AgentRoleName } from "../lib/llm/resolve-model";
 import { maxCoderAttempts } from "../lib/repositories/repository-profile-schema";
 
 export const configsFile = path.join(import.meta.dirname, "configs.json");
 
-export const agentRoles: AgentRoleName[] = ["planner", "coder", "tester", "reviewer", "fixer"];
+export { agentRoles };
 
-const modelRef = z.string().refine((ref) => {
-  try {
-    parseModelRef(ref);
-    return true;
-  } catch {
-    return false;
-  }
-}, { message: 'must be "provider:model" with provider openai, anthropic or openai-compatible, e.g. "openai-compatible:glm-5.2"' });
+const modelRef = z.string().refine(isModelRef, { message: `must be ${modelRefFormat}, e.g. "${modelRefExample}"` });
 
 /** One model, or an ordered ladder the role escalates along. */
 const modelLadder = z.union([modelRef, z.array(modelRef).min(1).max(4)]);

@@ -1,12 +1,9 @@
 // The only module that reads process.env. Validated on first use (and at start-up by the
 // launchers), so a bad value fails fast with a message naming the variable.
 import { z } from "zod";
+import { isModelRef, modelRefExample, modelRefFormat } from "./llm/model-ref";
 
-const modelRef = z
-  .string()
-  .regex(/^(openai|anthropic|openai-compatible):[^\s:][^\s]*$/, {
-    message: 'expected "provider:model" with provider openai, anthropic or openai-compatible, e.g. "openai-compatible:glm-5.2"',
-  });
+const modelRef = z.string().refine(isModelRef, { message: `expected ${modelRefFormat}, e.g. "${modelRefExample}"` });
 
 /** A role's escalation ladder: one "provider:model", or several comma-separated, tried in order. */
 const modelLadder = z

@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { ApiError } from "../../lib/client/api-fetch";
-import { isRunActive, useRun } from "../../lib/client/use-run";
+import { useRun } from "../../lib/client/use-run";
+import { isActiveRunStatus } from "../../lib/runs/run-status";
 import { useRunEvents } from "../../lib/client/use-run-events";
 import { useDocumentTitle } from "../../lib/client/use-document-title";
 import { formatUsd } from "../../lib/client/format";
@@ -85,7 +86,7 @@ export function RunView({ runId }: { runId: string }) {
           </p>
           <RunModels models={run.models} />
         </div>
-        {isRunActive(run.status) && <CancelRunButton runId={run.id} />}
+        {isActiveRunStatus(run.status) && <CancelRunButton runId={run.id} />}
       </div>
 
       <RunCostPanel run={run} />

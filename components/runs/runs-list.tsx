@@ -6,6 +6,7 @@ import { useCallback, useMemo } from "react";
 import type { RunSummaryDto } from "../../lib/client/run-types";
 import { formatUsd } from "../../lib/client/format";
 import { useRuns } from "../../lib/client/use-runs";
+import { isActiveRunStatus } from "../../lib/runs/run-status";
 import { hasRunFilters, readRunFilters, toRunFilterParams, type RunFilters } from "../../lib/client/run-filters";
 import { RunFiltersBar } from "./run-filters-bar";
 import { Button, buttonClasses } from "../ui/button";
@@ -130,7 +131,7 @@ export function RunsList() {
 function RunsTotals({ runs }: { runs: RunSummaryDto[] }) {
   const spentUsd = runs.reduce((sum, run) => sum + run.spentUsd, 0);
   const succeeded = runs.filter((run) => run.status === "succeeded").length;
-  const finished = runs.filter((run) => !["queued", "planning", "running"].includes(run.status)).length;
+  const finished = runs.filter((run) => !isActiveRunStatus(run.status)).length;
   const active = runs.length - finished;
   const merged = runs.reduce((sum, run) => sum + run.pullRequests.merged, 0);
   const stats = [

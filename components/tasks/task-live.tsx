@@ -1,25 +1,22 @@
 "use client";
 // Keeps a server-rendered task page current while its run is active: the live "now" line from
-// the SSE stream, the tab title, and a refresh of the page's data when the task's events arrive.
+// the SSE stream, and a refresh of the page's data (and tab title) when the run's events arrive.
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef } from "react";
-import { formatUsd } from "../../lib/client/format";
 import { describeToolActivity, latestToolActivity } from "../../lib/client/tool-activity";
-import { useDocumentTitle } from "../../lib/client/use-document-title";
 import { useRunEvents } from "../../lib/client/use-run-events";
-import type { RunStatus, TaskStatus } from "../../lib/client/run-types";
+import type { RunStatus } from "../../lib/client/run-types";
+import { isActiveRunStatus } from "../../lib/runs/run-status";
 import { StreamStatusIndicator } from "../runs/stream-status";
 
 const REFRESH_MIN_INTERVAL_MS = 1_500;
-const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "planning", "running"];
 
-export function TaskLive(props: { runId: string; taskKey: string; runStatus: RunStatus; taskStatus: TaskStatus; costUsd: number }) {
-  const isActive = ACTIVE_RUN_STATUSES.includes(props.runStatus);
+export function TaskLive(props: { runId: string; taskKey: string; runStatus: RunStatus }) {
+  const isActive = isActiveRunStatus(props.runStatus);
   const { events, streamStatus } = useRunEvents(props.runId, { isEnabled: isActive });
   const router = useRouter();
   const lastRefreshAt = useRef(0);
   const now = useMemo(() => latestToolActivity(events).byTask.get(props.taskKey), [events, props.taskKey]);
-  useDocumentTitle(`${props.taskKey} · ${props.taskStatus.replace(/_/g, " ")} · ${formatUsd(props.costUsd)}`);
 
   // Re-render the server component (new sessions, reviews, iterations) at most every 1.5 s.
   const newestEventId = events.at(-1)?.id ?? 0;

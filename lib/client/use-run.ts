@@ -1,18 +1,14 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { RunDetailDto, RunStatus } from "./run-types";
+import type { RunDetailDto } from "./run-types";
 import { apiFetch } from "./api-fetch";
 import { runKeys } from "./query-keys";
+import { isActiveRunStatus } from "../runs/run-status";
 
-const ACTIVE_STATUSES: readonly RunStatus[] = ["queued", "planning", "running"];
 // The event stream patches progress live; this slow poll only refreshes what events do not
 // carry (tasks, summary) and covers a stream that cannot connect.
 const ACTIVE_RUN_POLL_MS = 15_000;
-
-export function isRunActive(status: RunStatus) {
-  return ACTIVE_STATUSES.includes(status);
-}
 
 export function useRun(id: string) {
   return useQuery({
@@ -20,7 +16,7 @@ export function useRun(id: string) {
     queryFn: ({ signal }) => apiFetch<RunDetailDto>(`/api/runs/${encodeURIComponent(id)}`, { signal }),
     refetchInterval: (query) => {
       const run = query.state.data;
-      return run && isRunActive(run.status) ? ACTIVE_RUN_POLL_MS : false;
+      return run && isActiveRunStatus(run.status) ? ACTIVE_RUN_POLL_MS : false;
     },
   });
 }

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { recordRunEvent } from "../runs/record-run-event";
+import { activeRunStatuses, isActiveRunStatus } from "../runs/run-status";
 import { AppError } from "../errors";
 import type { CallTokens } from "./compute-cost";
 
@@ -33,7 +34,7 @@ export async function reserveBudget(input: ReserveBudgetInput): Promise<string |
       SELECT "followUpId" AS id FROM "AgentSession" WHERE id = ${input.sessionId ?? null} AND "followUpId" IS NOT NULL
     ), reserved AS (
       UPDATE "Run" SET "reservedUsd" = "reservedUsd" + ${input.amountUsd}::numeric, "updatedAt" = now()
-      WHERE id = ${input.runId} AND status IN ('queued', 'planning', 'running')
+      WHERE id = ${input.runId} AND status = ANY(${[...activeRunStatuses]}::"RunStatus"[])
         AND "spentUsd" + "reservedUsd" + ${input.amountUsd}::numeric <= "budgetUsd"
         AND NOT EXISTS (SELECT 1 FROM follow_up)
       RETURNING id
@@ -56,7 +57,7 @@ export async function reserveBudget(input: ReserveBudgetInput): Promise<string |
   }
   const run = await db.run.findUnique({ where: { id: input.runId }, select: { status: true } });
   if (!run) throw new AppError("not_found", `Run ${input.runId} not found`);
-  if (!["queued", "planning", "running"].includes(run.status)) {
+  if (!isActiveRunStatus(run.status)) {
     throw new AppError("conflict", `The run is ${run.status}, so it makes no more model calls.`);
   }
   return null;

@@ -12,6 +12,20 @@ export type ProviderName = (typeof providerNames)[number];
 
 export type ModelRef = { provider: ProviderName; model: string; ref: string };
 
+/** What a valid reference looks like, for messages at every edge that accepts one. */
+export const modelRefFormat = `"provider:model" with provider ${providerNames.slice(0, -1).join(", ")} or ${providerNames.at(-1)}`;
+export const modelRefExample = "openai-compatible:glm-5.2";
+
+/** True when parseModelRef accepts the reference: the one rule for env, the API and the forms. */
+export function isModelRef(ref: string): boolean {
+  try {
+    parseModelRef(ref);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Parses "openai-compatible:glm-5.2"; the model part may itself contain ":" (e.g. Ollama tags). */
 export function parseModelRef(ref: string): ModelRef {
   const trimmed = ref.trim();
@@ -21,7 +35,7 @@ export function parseModelRef(ref: string): ModelRef {
   if (separator <= 0 || !model || /\s/.test(model) || !(providerNames as readonly string[]).includes(provider)) {
     throw new AppError(
       "bad_request",
-      `Invalid model "${ref}": expected "provider:model" with provider ${providerNames.join(", ")}, e.g. "openai-compatible:glm-5.2".`,
+      `Invalid model "${ref}": expected ${modelRefFormat}, e.g. "${modelRefExample}".`,
     );
   }
   return { provider: provider as ProviderName, model, ref: `${provider}:${model}` };

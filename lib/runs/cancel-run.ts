@@ -1,10 +1,8 @@
 import { db } from "../db";
 import { AppError } from "../errors";
-import type { RunStatus } from "../generated/prisma/enums";
+import { activeRunStatuses, isActiveRunStatus } from "./run-status";
 import { recordRunEvent } from "./record-run-event";
 import { stopRunWork } from "./stop-run-work";
-
-const activeStatuses: RunStatus[] = ["queued", "planning", "running"];
 
 /**
  * Marks an active run cancelled and records it. `notifyEngine` tells the workflow engine,
@@ -14,8 +12,8 @@ export async function cancelRun(options: { runId: string; notifyEngine: (runId: 
   const run = await db.$transaction(async (tx) => {
     const current = await tx.run.findUnique({ where: { id: options.runId }, select: { status: true } });
     if (!current) throw new AppError("not_found", `Run ${options.runId} not found`);
-    if (!activeStatuses.includes(current.status)) {
-      throw new AppError("conflict", `Run is already ${current.status}; only queued, planning or running runs can be cancelled`);
+    if (!isActiveRunStatus(current.status)) {
+      throw new AppError("conflict", `Run is already ${current.status}; only ${activeRunStatuses.join(", ")} runs can be cancelled`);
     }
     const updated = await tx.run.update({
       where: { id: options.runId },

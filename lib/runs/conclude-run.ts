@@ -1,5 +1,6 @@
 import { db } from "../db";
-import { finishRun, type FinalRunStatus } from "./finish-run";
+import { finishRun } from "./finish-run";
+import type { FinalRunStatus } from "./run-status";
 
 /**
  * Ends a run from its tasks' outcomes: succeeded when every task did, budget_exhausted when

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { repositoryFullName } from "../github/repository-name";
+import { agentRoles, isModelRef, modelRefFormat } from "../llm/model-ref";
 import { commandField } from "../repositories/repository-profile-schema";
 
-const modelRefPattern = /^(openai|anthropic|openai-compatible):\S+$/;
-const modelRef = z.string().regex(modelRefPattern, { message: 'must be "provider:model" with provider openai, anthropic or openai-compatible' });
+const modelRef = z.string().refine(isModelRef, { message: `must be ${modelRefFormat}` });
 
 /** Limits for a new run; violations are 400s naming the field. */
 export const createRunInput = z.object({
@@ -28,7 +28,7 @@ export const createRunInput = z.object({
   models: z
     .object(
       Object.fromEntries(
-        ["planner", "coder", "tester", "reviewer", "fixer"].map((role) => [
+        agentRoles.map((role) => [
           role,
           z
             .union([

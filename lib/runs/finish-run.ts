@@ -1,12 +1,9 @@
 import { db } from "../db";
 import type { RunStatus } from "../generated/prisma/enums";
+import { activeRunStatuses, type FinalRunStatus } from "./run-status";
 import { releaseRunReservations } from "../llm/budget-guard";
 import { recordRunEvent } from "./record-run-event";
 import { stopRunWork } from "./stop-run-work";
-
-export type FinalRunStatus = Extract<RunStatus, "succeeded" | "failed" | "cancelled" | "budget_exhausted">;
-
-const activeStatuses: RunStatus[] = ["queued", "planning", "running"];
 
 /**
  * Sets a run's final status with a readable reason, once: a run that already ended (e.g.
@@ -15,7 +12,7 @@ const activeStatuses: RunStatus[] = ["queued", "planning", "running"];
 export async function finishRun(options: { runId: string; status: FinalRunStatus; reason?: string; summary?: string }): Promise<RunStatus | null> {
   return db.$transaction(async (tx) => {
     const { count } = await tx.run.updateMany({
-      where: { id: options.runId, status: { in: activeStatuses } },
+      where: { id: options.runId, status: { in: [...activeRunStatuses] } },
       data: { status: options.status, error: options.reason ?? null, summary: options.summary, finishedAt: new Date() },
     });
     if (count > 0) {
