@@ -1,19 +1,12 @@
 // Display formatting shared by run components. Money always shows at least cents; small
 // amounts keep up to four decimals so a $0.0031 call is not shown as $0.00.
+import { formatUsd } from "../money";
 
-const usdFormatter = new Intl.NumberFormat("en-US", {
-  style: "currency",
-  currency: "USD",
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 4,
-});
 const usdCentsFormatter = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 const integerFormatter = new Intl.NumberFormat("en-US");
 
-/** "$1.2345", "$0.0031", "$12.50". */
-export function formatUsd(value: number) {
-  return usdFormatter.format(value);
-}
+/** The one money formatter (lib/money.ts), shared with Slack and PR text. */
+export { formatUsd };
 
 const usdPerMTokFormatter = new Intl.NumberFormat("en-US", {
   style: "currency",

@@ -1,9 +1,9 @@
 // Opens (or finds) the draft PR of a task and records it: the PullRequest row, the task's
 // branch, and a RunEvent the first time. Safe to re-run from a retried workflow step.
 import { db } from "../db";
-import { publicUrl } from "../env";
 import { AppError } from "../errors";
 import { recordRunEvent } from "../runs/record-run-event";
+import { runPageUrl } from "../runs/to-run-dto";
 import type { GitHubClient } from "./create-github-client";
 import { buildBranchName } from "../git/build-branch-name";
 import { openDraftPullRequest } from "./open-draft-pull-request";
@@ -21,7 +21,7 @@ export async function openTaskPullRequest(input: { taskId: string; client?: GitH
   const repository = task.run.repository;
   if (!repository) throw new AppError("bad_request", `Run ${task.run.id} has no repository, so it cannot open a pull request`);
   const branch = task.branch ?? buildBranchName({ runId: task.run.id, taskKey: task.key });
-  const runUrl = `${publicUrl()}/runs/${task.run.id}`;
+  const runUrl = runPageUrl(task.run.id);
 
   // A dependent task's PR is stacked on its first dependency's branch and names every PR it builds on.
   const dependencies = task.dependsOn.length

@@ -1,4 +1,5 @@
 // The PR description: what the task is, how it is judged, where to watch it, what it cost.
+import { formatUsd } from "../money";
 import { hiddenMarker } from "./hidden-marker";
 
 export type PullRequestBodyInput = {
@@ -28,7 +29,7 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
     criteria,
     "",
     "## Progress",
-    `- Cost so far: **$${input.costUsd.toFixed(4)}**`,
+    `- Cost so far: **${formatUsd(input.costUsd)}**`,
     ...(input.progress ? [`- ${input.progress}`] : []),
     `- Live: ${input.runUrl}`,
   ].join("\n");

@@ -2,6 +2,7 @@
 // marker on the factory's own comment (or the id saved on the PullRequest row) and edited in
 // place, never duplicated. A stranger's comment carrying the marker is not the factory's.
 import { db } from "../db";
+import { formatUsd } from "../money";
 import { describeNoTestCommand } from "../repositories/repository-profile-schema";
 import { resolveRunCommands } from "../repositories/repository-profile";
 import { getGitHubClient, type RepoRef } from "./get-github-client";
@@ -103,7 +104,7 @@ function renderStatus(status: PullRequestStatus): string {
     `| Iteration | ${iteration} |`,
     `| Tests | ${tests} |`,
     `| Review | ${review} |`,
-    `| Cost so far | $${status.costUsd.toFixed(4)} |`,
+    `| Cost so far | ${formatUsd(status.costUsd)} |`,
     ...(status.runUrl ? [`| Run | ${status.runUrl} |`] : []),
     ...(status.note ? ["", status.note] : []),
   ].join("\n");

@@ -6,7 +6,7 @@ import type { ModelPrice } from "./model-price";
 export type CallTokens = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
 
 /** Money is kept as strings with 10 decimals, the precision of the database columns. */
-export function formatUsd(value: number, rounding: "round" | "ceil" = "round"): string {
+export function toUsdDecimalString(value: number, rounding: "round" | "ceil" = "round"): string {
   const scaled = value * 1e10;
   const integer = rounding === "ceil" ? Math.ceil(scaled - 1e-6) : Math.round(scaled);
   return (integer / 1e10).toFixed(10);
@@ -31,7 +31,7 @@ export function computeCostUsd(tokens: CallTokens, price: ModelPrice): string {
     tokens.cacheReadTokens * price.cacheRead +
     tokens.cacheWriteTokens * price.cacheWrite +
     tokens.outputTokens * price.output;
-  return formatUsd(micro / 1e6);
+  return toUsdDecimalString(micro / 1e6);
 }
 
 /** Overhead for chat-template tokens the provider adds around messages and tools. */
@@ -44,5 +44,5 @@ const templateTokenAllowance = 512;
 export function computeWorstCaseUsd(options: { promptBytes: number; maxOutputTokens: number; price: ModelPrice }): string {
   const inputRate = Math.max(options.price.input, options.price.cacheRead, options.price.cacheWrite);
   const inputBound = options.promptBytes + templateTokenAllowance;
-  return formatUsd((inputBound * inputRate + options.maxOutputTokens * options.price.output) / 1e6, "ceil");
+  return toUsdDecimalString((inputBound * inputRate + options.maxOutputTokens * options.price.output) / 1e6, "ceil");
 }

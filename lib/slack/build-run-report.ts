@@ -8,7 +8,8 @@ import { describeNoTestCommand } from "../repositories/repository-profile-schema
 import type { ModelEscalationDto } from "../runs/run-dto";
 import { readModelEscalations, runPageUrl } from "../runs/to-run-dto";
 import { slackLimits, type Mrkdwn, type SlackBlock, type SlackMessage } from "./slack-message";
-import { escapeMrkdwn, formatCount, formatDuration, formatUsd, joinLinesWithin, linkMrkdwn } from "./slack-text";
+import { formatUsd } from "../money";
+import { escapeMrkdwn, formatCount, formatDuration, joinLinesWithin, linkMrkdwn } from "./slack-text";
 
 const runReportSelect = {
   id: true,

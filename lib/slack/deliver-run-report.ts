@@ -63,13 +63,10 @@ export async function deliverRunReport(options: { runId: string; message: SlackM
   return { status: "delivered", notificationId: notification.id, attempts: attempt };
 }
 
-/** One row per run report. There is no unique index on (runId, channel), so a per-run lock keeps two concurrent first attempts from creating two. */
+/** One row per run report: the unique (runId, channel) lets concurrent first attempts agree on one row (ON CONFLICT DO NOTHING). */
 async function findOrCreateNotification(runId: string, message: SlackMessage): Promise<Notification> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`notification:slack:${runId}`}))`;
-    const existing = await tx.notification.findFirst({ where: { runId, channel: "slack" }, orderBy: { createdAt: "asc" } });
-    return existing ?? tx.notification.create({ data: { runId, channel: "slack", payload: message } });
-  });
+  await db.notification.createMany({ data: [{ runId, channel: "slack", payload: message }], skipDuplicates: true });
+  return db.notification.findUniqueOrThrow({ where: { runId_channel: { runId, channel: "slack" } } });
 }
 
 async function recordSkipped(runId: string, notificationId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { escapeMrkdwn, formatDuration, formatUsd, joinLinesWithin, linkMrkdwn } from "./slack-text";
+import { formatUsd } from "../money";
+import { escapeMrkdwn, formatDuration, joinLinesWithin, linkMrkdwn } from "./slack-text";
 
 describe("slack text", () => {
   it("escapes Slack's control characters so text cannot mention a channel or forge a link", () => {
@@ -29,7 +30,7 @@ describe("slack text", () => {
   });
 
   it("formats money and durations the way the report shows them", () => {
-    expect(formatUsd(1.234)).toBe("$1.23");
+    expect(formatUsd(1.234)).toBe("$1.234");
     expect(formatUsd(1234.5)).toBe("$1,234.50");
     expect(formatUsd(0.0042)).toBe("$0.0042");
     expect(formatDuration(725_000)).toBe("12m 5s");

@@ -43,13 +43,6 @@ export function joinLinesWithin(lines: string[], limit: number): string {
   return left > 0 ? [...kept, `_…and ${left} more_`].join("\n") : kept.join("\n");
 }
 
-const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** "$1,234.56"; amounts under a cent keep four decimals so cheap runs don't read "$0.00". */
-export function formatUsd(amount: number): string {
-  if (amount > 0 && amount < 0.01) return `$${amount.toFixed(4)}`;
-  return usd.format(amount);
-}
 
 /** "1h 5m", "12m 5s", "45s". */
 export function formatDuration(milliseconds: number): string {

@@ -4,6 +4,7 @@
 import type { SessionOutcome } from "../agents/session-outcome";
 import { db } from "../db";
 import { replyOnPullRequest } from "../github/reply-on-pull-request";
+import { formatUsd } from "../money";
 import { describeNoTestCommand } from "../repositories/repository-profile-schema";
 import { recordRunEvent } from "../runs/record-run-event";
 import { runPageUrl } from "../runs/to-run-dto";
@@ -19,8 +20,6 @@ export type FollowUpResults = {
   /** The re-review as posted on the PR. */
   review: { verdict: "approve" | "request_changes"; url: string } | null;
 };
-
-const money = (value: { toFixed(digits: number): string }, digits = 4) => `$${value.toFixed(digits)}`;
 
 /** The follow-up's outcome from its sessions, with a readable reason when it did not succeed. */
 export function decideFollowUpOutcome(results: Omit<FollowUpResults, "followUpId">): { status: FinalFollowUpStatus; reason?: string } {
@@ -56,7 +55,7 @@ export async function answerHumanFeedback(results: FollowUpResults) {
     ...(verdictText ? [`Re-review: **${verdictText}** ([review](${results.review!.url})).`] : []),
     ...(isFixed && outcome.status !== "succeeded" && outcome.reason ? [outcome.reason] : []),
     "",
-    `Cost of this follow-up: ${money(followUp.spentUsd)} of its ${money(followUp.budgetUsd, 2)} budget (not taken from the run's budget) · [run](${runPageUrl(followUp.runId)})`,
+    `Cost of this follow-up: ${formatUsd(followUp.spentUsd.toNumber())} of its ${formatUsd(followUp.budgetUsd.toNumber())} budget (not taken from the run's budget) · [run](${runPageUrl(followUp.runId)})`,
   ].join("\n");
   const reply = await replyOnPullRequest({
     owner: followUp.pullRequest.repository.owner,

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { Octokit } from "@octokit/rest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
+import { formatUsd } from "../../lib/money";
 import { createInngestHarness } from "../inngest-harness";
 import { signWebhook } from "../fake-github/sign-webhook";
 import { findCanaries, secretCanaries } from "../secret-canaries";
@@ -156,7 +157,7 @@ describe("a human review after the run succeeded", () => {
     expect(reply).toContain("Changed the greeting to hello, world.");
     expect(reply).toContain("Tests after the change: **passed**.");
     expect(reply).toContain("Re-review: **✅ approve**");
-    expect(reply).toContain(`Cost of this follow-up: $${followUp.spentUsd.toFixed(4)} of its $2.00 budget`);
+    expect(reply).toContain(`Cost of this follow-up: ${formatUsd(followUp.spentUsd.toNumber())} of its $2.00 budget`);
     expect(followUp.replyUrl).toContain(String(replies()[0].id));
 
     // The run's own budget stayed closed; the follow-up's spend shows on the run.
