@@ -2,7 +2,7 @@
 // (planner, coder, tests, reviewer, fixer, reviewer), watched through the real app and SSE.
 import { expect, test, type Page } from "@playwright/test";
 import { baseUrl, logIn } from "./support/factory";
-import { startScriptedRun, type ScriptedRun } from "./support/scripted-run";
+import { markPullRequestsMerged, startScriptedRun, type ScriptedRun } from "./support/scripted-run";
 
 test.describe.configure({ mode: "serial" });
 
@@ -24,7 +24,7 @@ test("watch agents work live: lanes, now line, iteration counts mid-review, tab 
   const lane = page.getByTestId("task-lane-greeting");
   await expect(lane).toContainText("iteration 1 / 3");
   await expect(lane.locator('[data-testid^="session-"][data-status="running"]')).toHaveCount(1);
-  await expect(lane.locator('[data-testid^="session-"][data-status="finished"]')).toHaveCount(1); // the coder
+  await expect(lane.locator('[data-testid^="session-"][data-status="finished"]')).toHaveCount(2); // the coder and the tester
   // The newest tool call, live: the coder ran the check and it failed.
   await expect(taskNow(page)).toContainText("coder · iteration 1 · ran `grep -qx hello hello.txt` → exit 1");
   await expect(page).toHaveTitle(/^running · \$0\.\d+ · Greet the world · Dark Factory$/);
@@ -41,7 +41,7 @@ test("watch agents work live: lanes, now line, iteration counts mid-review, tab 
   await expect(page).toHaveURL(new RegExp(`/runs/${run.runId}/tasks/greeting$`));
   await expect(page.getByTestId("task-now")).toContainText("fixer · iteration 1");
   await expect(page.getByTestId("diff-2").getByTestId("diff-file-hello.txt")).toContainText("hello");
-  await expect(page).toHaveTitle(/greeting · running · \$/);
+  await expect(page).toHaveTitle(/^greeting · running · \$0\.\d+ · Dark Factory$/);
 
   run.release("reviewer-2");
   expect(await run.waitForFinish()).toBe("completed");
@@ -123,9 +123,12 @@ test("runs list: filter by status and repository, search titles, paginate", asyn
 
 test("insights: spend by role and model, $ per merged PR and per resolved task, from the run's ledger", async ({ page }) => {
   await logIn(page);
+  await markPullRequestsMerged(run.runId);
   const today = new Date().toISOString().slice(0, 10);
   await page.goto(`${baseUrl()}/insights?from=${today}&to=${today}`);
-  await expect(page.getByTestId("insight-cost-per-task")).not.toHaveText("—");
+  await expect(page.getByTestId("insight-merged")).toHaveText(/Merged PRs[1-9]/);
+  await expect(page.getByTestId("insight-cost-per-pr")).toContainText(/\$0\.\d+/);
+  await expect(page.getByTestId("insight-cost-per-task")).toContainText(/\$0\.\d+/);
   await expect(page.getByTestId("chart-spend-by-role").locator("svg[role=img]")).toHaveAttribute("aria-label", /coder: \$0\.\d+.*reviewer: \$0\.\d+|reviewer: \$0\.\d+.*coder: \$0\.\d+/);
   await expect(page.getByTestId("chart-spend-by-model").locator("svg[role=img]")).toHaveAttribute("aria-label", /openai-compatible:scripted-model: \$0\.\d+/);
   await expect(page.getByTestId("outcome-reviewer-openai-compatible:scripted-model")).toContainText("100%");

@@ -40,10 +40,13 @@ export function LineChart({ title, xLabels, series, width = 560, height = 220, i
   const x = scalePoint<string>({ domain: xLabels, range: [0, innerWidth], padding: 0.3 });
   const maxOf = (axis: "left" | "right") =>
     Math.max(0, ...series.filter((line) => (line.axis ?? "left") === axis).flatMap((line) => line.values.filter((value): value is number => value !== null)));
-  const left = scaleLinear<number>({ domain: [0, Math.max(1, maxOf("left"))], range: [innerHeight, 0], nice: true });
-  const right = scaleLinear<number>({ domain: [0, maxOf("right") || 1], range: [innerHeight, 0], nice: true });
   const rightFormat = series.find((line) => line.axis === "right")?.format;
   const leftFormat = series.find((line) => (line.axis ?? "left") === "left")?.format;
+  // Unformatted series are counts: whole-number ticks, at least 0..1. Money keeps its scale.
+  const leftMax = maxOf("left");
+  const leftTicks = leftFormat ? 4 : Math.min(4, Math.max(1, Math.ceil(leftMax)));
+  const left = scaleLinear<number>({ domain: [0, leftFormat ? leftMax || 1 : Math.max(1, leftMax)], range: [innerHeight, 0], nice: true });
+  const right = scaleLinear<number>({ domain: [0, maxOf("right") || 1], range: [innerHeight, 0], nice: true });
   // At most ~8 labels along the bottom, so a 30-day range stays readable.
   const labelStep = Math.ceil(xLabels.length / 8);
   const bottomTicks = xLabels.filter((_, index) => index % labelStep === 0);
@@ -54,7 +57,7 @@ export function LineChart({ title, xLabels, series, width = 560, height = 220, i
         <Group left={margin.left} top={margin.top}>
           {!isCompact && (
             <>
-              <AxisLeft scale={left} numTicks={4} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "end", dx: -4, dy: 4 })} tickFormat={(value) => (leftFormat ? leftFormat(Number(value)) : String(value))} />
+              <AxisLeft scale={left} numTicks={leftTicks} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "end", dx: -4, dy: 4 })} tickFormat={(value) => (leftFormat ? leftFormat(Number(value)) : String(value))} />
               <AxisBottom top={innerHeight} scale={x} tickValues={bottomTicks} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "middle" })} />
               {hasRight && (
                 <AxisRight left={innerWidth} scale={right} numTicks={4} stroke="currentColor" tickStroke="currentColor" tickLabelProps={() => ({ ...AXIS_FONT, textAnchor: "start", dx: 4, dy: 4 })} tickFormat={(value) => (rightFormat ? rightFormat(Number(value)) : String(value))} />

@@ -112,6 +112,7 @@ function InsightsBody({ insights }: { insights: InsightsDto }) {
         <div className="p-4">
           <LineChart
             testId="chart-cost-per-pr"
+            className="max-w-3xl"
             title={`Spend and spend per merged PR by ${insights.range.bucket}`}
             xLabels={insights.overTime.map((row) => row.bucket.slice(5))}
             series={[

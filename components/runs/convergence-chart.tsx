@@ -17,6 +17,7 @@ export function ConvergenceChart({ points, taskKey, isCompact = false }: { point
       testId={`convergence-${taskKey}`}
       title={`Convergence of task ${taskKey}`}
       isCompact={isCompact}
+      className={isCompact ? undefined : "max-w-2xl"}
       width={isCompact ? 160 : 560}
       height={isCompact ? 48 : 220}
       xLabels={points.map((point) => `#${point.iteration}`)}

@@ -44,7 +44,7 @@ export function TaskView({ detail }: { detail: TaskDetailDto }) {
         {task.error && <p role="alert" className="mt-2 text-sm text-red-700">{task.error}</p>}
       </div>
 
-      <TaskLive runId={run.id} taskKey={task.key} runStatus={run.status} taskStatus={task.status} costUsd={task.costUsd} />
+      <TaskLive runId={run.id} taskKey={task.key} runStatus={run.status} />
 
       <Card aria-labelledby="convergence-heading">
         <CardHeader id="convergence-heading" title="Convergence" />

@@ -62,3 +62,15 @@ export async function startScriptedRun(options: { gates?: string[]; title?: stri
     },
   };
 }
+
+/** Marks the run's pull requests merged, as the webhook does when a human merges them on GitHub. */
+export async function markPullRequestsMerged(runId: string) {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`UPDATE "PullRequest" SET state = 'merged', "mergedAt" = now(), "updatedAt" = now() WHERE "runId" = $1`, [runId]);
+  } finally {
+    await client.end();
+  }
+}

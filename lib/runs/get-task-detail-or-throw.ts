@@ -257,3 +257,9 @@ function readCostByRole(value: Prisma.JsonValue): Record<string, number> {
 function cap(text: string) {
   return text.length > maxEntryChars ? `${text.slice(0, maxEntryChars)}\n… (${text.length - maxEntryChars} more characters)` : text;
 }
+
+/** Just what the tab title needs: the task's status and cost. Null when there is no such task. */
+export async function getTaskHeadline(options: { runId: string; key: string }): Promise<{ status: TaskStatus; costUsd: number } | null> {
+  const task = await db.task.findUnique({ where: { runId_key: { runId: options.runId, key: options.key } }, select: { status: true, costUsd: true } });
+  return task ? { status: task.status, costUsd: task.costUsd.toNumber() } : null;
+}

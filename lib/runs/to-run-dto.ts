@@ -208,9 +208,10 @@ export function toConvergencePoints(
   iterations: { iteration: number; testOutcome: TestOutcome; testsFailed: number | null; reviewVerdict: ReviewVerdict | null; reviewFindings: number | null; costByRole: Prisma.JsonValue }[],
 ): TaskIterationPointDto[] {
   let cumulativeCostUsd = 0;
-  return iterations.map(({ costByRole, ...point }) => {
-    const costs = costByRole && typeof costByRole === "object" && !Array.isArray(costByRole) ? Object.values(costByRole) : [];
+  return iterations.map((row) => {
+    const costs = row.costByRole && typeof row.costByRole === "object" && !Array.isArray(row.costByRole) ? Object.values(row.costByRole) : [];
     cumulativeCostUsd += costs.reduce<number>((sum, cost) => sum + (Number(cost) || 0), 0);
-    return { ...point, cumulativeCostUsd };
+    const { iteration, testOutcome, testsFailed, reviewVerdict, reviewFindings } = row;
+    return { iteration, testOutcome, testsFailed, reviewVerdict, reviewFindings, cumulativeCostUsd };
   });
 }
