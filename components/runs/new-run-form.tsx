@@ -5,11 +5,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { z } from "zod";
 import { ApiError } from "../../lib/client/api-fetch";
-import { repositoryFullName } from "../../lib/github/repository-name";
 import { useCreateRun, type CreateRunInput } from "../../lib/client/use-create-run";
-import { commandField } from "../../lib/repositories/repository-profile-schema";
+import { createRunInput } from "../../lib/runs/create-run-input";
 import { Button, buttonClasses } from "../ui/button";
 import { Card } from "../ui/card";
 import { FieldError, FieldHint, Input, Label } from "../ui/input";
@@ -17,27 +15,8 @@ import { useToast } from "../ui/toast";
 import { SpecEditor } from "./spec-editor";
 import { emptyCommandOverrides, RunCommandOverrides, toCommandOverrides, type CommandOverrideValues } from "./run-command-overrides";
 
-/** Client-side copy of the API's limits (the lead's server schema is the source of truth). */
-const newRunSchema = z.object({
-  // The API's own schema, so the form and the server agree on GitHub's naming rules.
-  repo: repositoryFullName,
-  title: z.string().trim().min(1, "Give the run a title.").max(200, "Keep the title to 200 characters or fewer."),
-  spec: z
-    .string()
-    .max(100_000, "The spec is over 100,000 characters.")
-    .refine((value) => value.trim().length > 0, "Write the spec."),
-  budgetUsd: z
-    .number({ error: "Enter a budget in dollars." })
-    .gt(0, "The budget must be more than $0.")
-    .lte(10_000, "The budget can be at most $10,000."),
-  maxIterations: z
-    .number({ error: "Enter an iteration limit." })
-    .int("Use a whole number of iterations.")
-    .min(1, "Allow at least 1 iteration.")
-    .max(20, "The iteration limit is at most 20."),
-  setupCommand: commandField.optional(),
-  testCommand: commandField.optional(),
-});
+/** The route's own schema (the fields this form offers), so the form and the API check the same limits with the same words. */
+const newRunSchema = createRunInput.pick({ repo: true, title: true, spec: true, budgetUsd: true, maxIterations: true, setupCommand: true, testCommand: true });
 
 type FieldName = keyof CreateRunInput;
 type FieldErrors = Partial<Record<FieldName, string>>;

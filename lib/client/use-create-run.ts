@@ -4,18 +4,10 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { CreateRunResponseDto } from "./run-types";
 import { apiFetch } from "./api-fetch";
 import { runKeys } from "./query-keys";
+import type { CreateRunInput } from "../runs/create-run-input";
 
-/** The body of POST /api/runs. */
-export type CreateRunInput = {
-  repo: string;
-  title: string;
-  spec: string;
-  budgetUsd: number;
-  maxIterations: number;
-  /** This run's own commands; left out uses the repository profile, "" runs no such step. */
-  setupCommand?: string;
-  testCommand?: string;
-};
+/** The body of POST /api/runs, from the route's own schema. */
+export type { CreateRunInput };
 
 export function useCreateRun() {
   const queryClient = useQueryClient();
