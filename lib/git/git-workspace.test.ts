@@ -68,6 +68,16 @@ describe("git workspaces", () => {
     expect(remoteRef("refs/heads/main")).toBe(mainSha);
   });
 
+  it("keeps toolchain caches the sandbox fills (Go, Cargo, pip) in the workspace, and out of every commit", async () => {
+    const prepared = await prepareWorkspace({ repo, sessionId: "s-cache", branch: buildBranchName({ runId: "cache", taskKey: "t" }), token });
+    const fetched = await runSandboxed({ workspace: prepared.workspace, command: 'mkdir -p "$GOMODCACHE" && echo module > "$GOMODCACHE/cached" && echo "$CARGO_HOME"', timeoutSec: 30 });
+    expect(fetched.output).toContain(`${prepared.workspace}/.factory-cache/cargo`);
+    expect(existsSync(path.join(prepared.workspace, ".factory-cache", "go-mod", "cached"))).toBe(true);
+    writeFileSync(path.join(prepared.workspace, "main.go"), "package main\n");
+    await commitAll({ workspace: prepared.workspace, message: "Add main" });
+    expect(git(prepared.workspace, "show", "--name-only", "--format=", "HEAD")).toBe("main.go");
+  });
+
   it("resumes: a second workspace starts from the pushed head, and an existing one is fetched and reset", async () => {
     const pushed = remoteRef(`refs/heads/${branch}`);
     const second = await prepareWorkspace({ repo, sessionId: "s2", branch, token });

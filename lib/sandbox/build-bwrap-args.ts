@@ -83,7 +83,7 @@ export function buildBwrapArgs(options: {
   const proxyEnv: Record<string, string> = hasEgress
     ? { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, http_proxy: proxyUrl, https_proxy: proxyUrl, npm_config_proxy: proxyUrl, npm_config_https_proxy: proxyUrl, NO_PROXY: "", no_proxy: "" }
     : {};
-  const env = { ...buildSandboxEnv({ extraPathDirs: nodePrefix ? [path.join(nodePrefix, "bin")] : [] }), ...proxyEnv };
+  const env = { ...buildSandboxEnv({ workspace, extraPathDirs: nodePrefix ? [path.join(nodePrefix, "bin")] : [] }), ...proxyEnv };
   args.push("--clearenv");
   for (const [name, value] of Object.entries(env)) args.push("--setenv", name, value);
 
