@@ -34,7 +34,11 @@ function createClient(): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }, { schema }) });
 }
 
-const globalForDb = globalThis as unknown as { factoryDb?: PrismaClient };
+declare global {
+  /** One client per process, kept across Next's dev-server module reloads. */
+  var factoryDb: PrismaClient | undefined;
+}
+const globalForDb = globalThis;
 
 /** Lazily created so that importing lib/ never needs a database (builds, pure unit tests). */
 export const db: PrismaClient = new Proxy({} as PrismaClient, {

@@ -23,6 +23,7 @@ import { executeToolCalls } from "./execute-tool-calls";
 import { canonicalizeTranscript, compactTranscript, type CompactionOptions } from "./manage-context";
 import { redactDeep } from "./redact-transcript";
 import { roleDefinitions } from "./roles/role-definitions";
+import { parseTranscript } from "./transcript";
 import { readSessionOutcome, type SessionOutcome, type StopReason } from "./session-outcome";
 import { deriveLoopState, readTurnMetadata } from "./turn-metadata";
 import type { WorkspaceCheckpointer, WorkspaceToolkit } from "./workspace-toolkit";
@@ -82,7 +83,7 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
 
   const headAtStart = await options.checkpointer.readHead(options.workspace);
   const resumed = await resumePoint(options, {
-    messages: canonicalizeTranscript(session.transcript as unknown as ModelMessage[]),
+    messages: canonicalizeTranscript(parseTranscript(session.transcript, session.id)),
     turns: session.turns,
     lastCommitSha: session.lastCommitSha ?? headAtStart,
   });

@@ -1,6 +1,6 @@
 // The summary of a session that callers (workflows, the CLI, the benchmark) act on.
 import { db } from "../db";
-import type { ModelMessage } from "ai";
+import { parseTranscript } from "./transcript";
 import { deriveLoopState } from "./turn-metadata";
 
 export type StopReason = "finished" | "submitted" | "turn_limit" | "budget_exhausted" | "stuck" | "error";
@@ -35,7 +35,7 @@ export async function readSessionOutcome(sessionId: string): Promise<SessionOutc
     cacheReadTokens: session.cacheReadTokens,
     cacheWriteTokens: session.cacheWriteTokens,
     costUsd: session.costUsd.toFixed(10),
-    filesChanged: deriveLoopState(session.transcript as unknown as ModelMessage[]).filesChanged,
+    filesChanged: deriveLoopState(parseTranscript(session.transcript, sessionId)).filesChanged,
     result: session.result,
     error: session.error,
     lastCommitSha: session.lastCommitSha,

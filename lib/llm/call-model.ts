@@ -85,7 +85,7 @@ export async function callModel(input: CallModelInput): Promise<CallModelResult>
         const startedAt = performance.now();
         let result: GenerateTextResult<ToolSet, never, never>;
         try {
-          result = (await generateText({
+          result = await generateText({
             model: input.model,
             instructions: input.instructions,
             messages: input.messages,
@@ -93,7 +93,7 @@ export async function callModel(input: CallModelInput): Promise<CallModelResult>
             maxOutputTokens: input.maxOutputTokens,
             maxRetries: 0,
             abortSignal,
-          })) as unknown as GenerateTextResult<ToolSet, never, never>;
+          });
         } catch (error) {
           const billing = billFailedAttempt(error, { reservedUsd, price: input.price });
           await settleOrCharge({

@@ -7,6 +7,7 @@ import type { AgentRole, FailToPass, PullRequestState, ReviewVerdict, RunStatus,
 import type { Prisma } from "../generated/prisma/client";
 import { db } from "../db";
 import { AppError } from "../errors";
+import { readDisplayableTranscript } from "../agents/transcript";
 import { redactSecrets } from "../redact";
 import type { TaskIterationPointDto } from "./run-dto";
 import { toConvergencePoints } from "./to-run-dto";
@@ -155,7 +156,7 @@ export async function getTaskDetailOrThrow(options: { runId: string; key: string
 type SessionRow = Prisma.AgentSessionGetPayload<object>;
 
 function toSessionDetail(session: SessionRow): TaskSessionDetailDto {
-  const messages = (Array.isArray(session.transcript) ? session.transcript : []) as unknown as ModelMessage[];
+  const messages = readDisplayableTranscript(session.transcript);
   const first = messages[0];
   const inputs = first?.role === "user" && typeof first.content === "string" ? readUntrustedBlocks(first.content).filter((block) => block.source !== "task") : [];
   return {

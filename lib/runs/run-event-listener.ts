@@ -54,7 +54,11 @@ class RunEventListener {
   }
 }
 
-const globalForListener = globalThis as unknown as { factoryRunEventListener?: RunEventListener };
+declare global {
+  /** One listener (one LISTEN connection) per process, kept across Next's dev-server module reloads. */
+  var factoryRunEventListener: RunEventListener | undefined;
+}
+const globalForListener = globalThis;
 
 export function getRunEventListener(): RunEventListener {
   globalForListener.factoryRunEventListener ??= new RunEventListener();

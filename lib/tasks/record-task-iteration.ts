@@ -25,7 +25,7 @@ export async function recordTaskIteration(options: { runId: string; taskId: stri
       testOutcome: update.tests.testResult satisfies TestOutcome,
       testsPassed: update.tests.passed,
       testsFailed: update.tests.failed,
-      failingTests: failingTests as unknown as Prisma.InputJsonValue,
+      failingTests,
       preexistingFailures: update.tests.preexisting.length,
     });
   }

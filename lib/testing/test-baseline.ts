@@ -2,7 +2,6 @@
 // every task and iteration on that base: failures there are not a task's fault.
 import { createHash } from "node:crypto";
 import { db } from "../db";
-import type { Prisma } from "../generated/prisma/client";
 import type { BaselineSummary } from "./compare-test-runs";
 import type { TestRun } from "./run-tests";
 import type { FailingTest } from "./test-results";
@@ -27,7 +26,7 @@ export async function saveTestBaseline(key: { repositoryId: string; baseSha: str
       outcome: run.outcome,
       passed: run.passed,
       failed: run.failed,
-      failingTests: run.failing as unknown as Prisma.InputJsonValue,
+      failingTests: run.failing,
       outputTail: run.outputTail.slice(-4_000),
     }],
     skipDuplicates: true,
