@@ -23,6 +23,7 @@ function pages() {
     { name: "task", path: `/runs/${run.runId}/tasks/greeting`, ready: "iteration-2" },
     { name: "insights", path: "/insights", ready: "insights-totals" },
     { name: "settings", path: "/settings", ready: "role-row-coder" },
+    { name: "repositories", path: "/repositories", ready: "repositories-list" },
   ];
 }
 

@@ -129,7 +129,7 @@ function ProfileSummary({ profile }: { profile: RepositoryProfile }) {
           <div key={command} className="contents">
             <dt className="text-slate-500">{commandLabels[command]}</dt>
             <dd data-testid={`profile-${command}`} className="min-w-0 break-words">
-              {profile[command] ? <code className="font-mono text-xs text-slate-900">{profile[command]}</code> : <span className="text-slate-400">none</span>}
+              {profile[command] ? <code className="font-mono text-xs text-slate-900">{profile[command]}</code> : <span className="text-slate-500">none</span>}
             </dd>
           </div>
         ))}
@@ -144,7 +144,7 @@ function ProfileSummary({ profile }: { profile: RepositoryProfile }) {
               <RelativeTime iso={profile.detectedAt} /> at <code className="font-mono text-xs">{profile.detectedSha?.slice(0, 7) ?? "?"}</code>
             </>
           ) : (
-            <span className="text-slate-400">not yet: on the first run, or with Detect again</span>
+            <span className="text-slate-500">not yet: on the first run, or with Detect again</span>
           )}
         </dd>
       </dl>

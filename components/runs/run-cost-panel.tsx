@@ -53,6 +53,14 @@ export function RunCostPanel({ run }: { run: RunDetailDto }) {
               <dt className="text-slate-500">Remaining</dt>
               <dd className="font-medium text-slate-800 tabular-nums">{formatUsd(remainingUsd)}</dd>
             </div>
+            {run.followUpSpentUsd > 0 && (
+              <div className="flex gap-1.5">
+                <dt className="text-slate-500">Answering reviews</dt>
+                <dd data-testid="run-follow-up-spent" className="font-medium text-slate-800 tabular-nums" title="Spent on human review follow-ups, each on its own budget, not this run's">
+                  {formatUsd(run.followUpSpentUsd)}
+                </dd>
+              </div>
+            )}
             {run.startedAt && (
               <div className="flex gap-1.5">
                 <dt className="text-slate-500">{run.finishedAt ? "Took" : "Running for"}</dt>

@@ -129,7 +129,8 @@ export function RunsList() {
 
 /** Spend and outcomes across the runs on screen: the return-on-investment glance. */
 function RunsTotals({ runs }: { runs: RunSummaryDto[] }) {
-  const spentUsd = runs.reduce((sum, run) => sum + run.spentUsd, 0);
+  // Follow-ups (answers to human reviews) are part of what a merged PR cost.
+  const spentUsd = runs.reduce((sum, run) => sum + run.spentUsd + run.followUpSpentUsd, 0);
   const succeeded = runs.filter((run) => run.status === "succeeded").length;
   const finished = runs.filter((run) => !isActiveRunStatus(run.status)).length;
   const active = runs.length - finished;
