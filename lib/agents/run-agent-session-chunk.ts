@@ -64,7 +64,10 @@ export type RunAgentSessionChunkOptions = {
   languageModel?: LanguageModel;
 };
 
-const defaultCompaction: CompactionOptions = { budgetBytes: 120_000, targetBytes: 60_000, keepRecentTurns: 6 };
+/** Turns per durable chunk: a crash loses at most the current turn, a chunk ends in a push. */
+export const defaultTurnsPerChunk = 5;
+/** budgetBytes is the transcript size past which old turns are compacted away. */
+export const defaultCompaction: CompactionOptions = { budgetBytes: 120_000, targetBytes: 60_000, keepRecentTurns: 6 };
 
 export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): Promise<SessionOutcome> {
   const options = { ...input, toolkit: input.toolkit ?? defaultToolkit, checkpointer: input.checkpointer ?? createDefaultCheckpointer() };
@@ -108,7 +111,7 @@ export async function runAgentSessionChunk(input: RunAgentSessionChunkOptions): 
       ...(isAnthropic ? { providerOptions: { anthropic: { cacheControl: { type: "ephemeral" } } } } : {}),
     };
 
-    for (let chunkTurn = 0; chunkTurn < (options.turnsPerChunk ?? 5) && !stop; chunkTurn++) {
+    for (let chunkTurn = 0; chunkTurn < (options.turnsPerChunk ?? defaultTurnsPerChunk) && !stop; chunkTurn++) {
       if (turns >= maxTurns) {
         stop = { reason: "turn_limit" };
         break;

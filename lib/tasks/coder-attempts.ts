@@ -11,6 +11,7 @@
 //   4. the smaller diff (lines added + removed against the base), then the lower attempt number.
 // The winner's commits go onto the task's branch (a fast-forward); every attempt branch is
 // deleted, and the task.attempts event lists each attempt's cost and outcome.
+import { defaultCompaction, defaultTurnsPerChunk } from "../agents/run-agent-session-chunk";
 import { Prisma } from "../generated/prisma/client";
 import { roleDefinitions } from "../agents/roles/role-definitions";
 import { db } from "../db";
@@ -33,12 +34,9 @@ export type AttemptSlot = { attempt: number; model: string; branch: string };
 /** The attempts a task's first pass runs; empty when it runs one coder on the task's own branch. */
 export type CoderAttemptsPlan = { requested: number; slots: AttemptSlot[] };
 
-/**
- * As lib/agents runs sessions (run-agent-session-chunk): turns per durable chunk, and the
- * transcript size past which old turns are compacted away.
- */
-const chunkTurns = 5;
-const transcriptCeilingBytes = 120_000;
+/** As lib/agents runs sessions: turns per durable chunk, and the transcript's compaction ceiling. */
+const chunkTurns = defaultTurnsPerChunk;
+const transcriptCeilingBytes = defaultCompaction.budgetBytes;
 
 /**
  * What one attempt is expected to cost at worst before the budget guard can stop it: one
