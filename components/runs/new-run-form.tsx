@@ -8,27 +8,46 @@ import { useState, type FormEvent } from "react";
 import { ApiError } from "../../lib/client/api-fetch";
 import { useCreateRun, type CreateRunInput } from "../../lib/client/use-create-run";
 import { createRunInput } from "../../lib/runs/create-run-input";
+import { agentRoles, type AgentRoleName } from "../../lib/llm/model-ref";
+import { emptyRoleModelTexts, toRunModelsInput, type NewRunPrefill, type RoleModelTexts } from "../../lib/client/rerun";
 import { Button, buttonClasses } from "../ui/button";
 import { Card } from "../ui/card";
 import { FieldError, FieldHint, Input, Label } from "../ui/input";
 import { useToast } from "../ui/toast";
 import { SpecEditor } from "./spec-editor";
+import { RunModelFields } from "./run-model-fields";
 import { emptyCommandOverrides, RunCommandOverrides, toCommandOverrides, type CommandOverrideValues } from "./run-command-overrides";
 
 /** The route's own schema (the fields this form offers), so the form and the API check the same limits with the same words. */
-const newRunSchema = createRunInput.pick({ repo: true, title: true, spec: true, budgetUsd: true, maxIterations: true, setupCommand: true, testCommand: true });
+const newRunSchema = createRunInput.pick({ repo: true, title: true, spec: true, budgetUsd: true, maxIterations: true, models: true, setupCommand: true, testCommand: true });
 
 type FieldName = keyof CreateRunInput;
-type FieldErrors = Partial<Record<FieldName, string>>;
-const FIELD_NAMES: readonly FieldName[] = ["repo", "title", "spec", "budgetUsd", "maxIterations", "setupCommand", "testCommand"];
+/** A field, or one role's model ("models.reviewer"), as the API names them in its 400s. */
+type ErrorKey = Exclude<FieldName, "models"> | `models.${AgentRoleName}`;
+type FieldErrors = Partial<Record<ErrorKey, string>>;
+const FIELD_NAMES: readonly ErrorKey[] = ["repo", "title", "spec", "budgetUsd", "maxIterations", ...agentRoles.map((role) => `models.${role}` as const), "setupCommand", "testCommand"];
+
+/** ["models", "coder", 1] and "models.coder.1" both name the coder's model field. */
+function toErrorKey(path: readonly PropertyKey[]): ErrorKey | null {
+  const key = path[0] === "models" && path[1] !== undefined ? `models.${String(path[1])}` : String(path[0]);
+  return (FIELD_NAMES as readonly string[]).includes(key) ? (key as ErrorKey) : null;
+}
+const fieldElementId = (key: ErrorKey) => `new-run-${key.replace(".", "-")}`;
 
 type FormValues = { repo: string; title: string; spec: string; budgetUsd: string; maxIterations: string };
 
-export function NewRunForm() {
+/** `prefill` re-runs a run: its repository, spec, limits and models per role, all editable. */
+export function NewRunForm({ prefill }: { prefill?: NewRunPrefill } = {}) {
   const router = useRouter();
   const showToast = useToast();
   const createRun = useCreateRun();
-  const [values, setValues] = useState<FormValues>({ repo: "", title: "", spec: "", budgetUsd: "5.00", maxIterations: "3" });
+  const [values, setValues] = useState<FormValues>(() =>
+    prefill
+      ? { repo: prefill.repo, title: prefill.title, spec: prefill.spec, budgetUsd: prefill.budgetUsd.toFixed(2), maxIterations: String(prefill.maxIterations) }
+      : { repo: "", title: "", spec: "", budgetUsd: "5.00", maxIterations: "3" },
+  );
+  const [models, setModels] = useState<RoleModelTexts>(() => prefill?.models ?? emptyRoleModelTexts());
+  const [isModelsOpen, setIsModelsOpen] = useState(Boolean(prefill));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [commands, setCommands] = useState<CommandOverrideValues>(emptyCommandOverrides);
   const [isAdvancedOpen, setIsAdvancedOpen] = useState(false);
@@ -45,13 +64,14 @@ export function NewRunForm() {
       ...values,
       budgetUsd: parseNumber(values.budgetUsd),
       maxIterations: parseNumber(values.maxIterations),
+      models: toRunModelsInput(models),
       ...toCommandOverrides(commands),
     });
     if (!parsed.success) {
       const clientErrors: FieldErrors = {};
       for (const issue of parsed.error.issues) {
-        const field = issue.path[0] as FieldName;
-        clientErrors[field] ??= issue.message;
+        const key = toErrorKey(issue.path);
+        if (key) clientErrors[key] ??= issue.message;
       }
       showFieldErrors(clientErrors);
       return;
@@ -67,8 +87,10 @@ export function NewRunForm() {
     setErrors(fieldErrors);
     // A command error is inside the Advanced disclosure: open it, so the error can be seen.
     if (fieldErrors.setupCommand || fieldErrors.testCommand) setIsAdvancedOpen(true);
+    if (agentRoles.some((role) => fieldErrors[`models.${role}`])) setIsModelsOpen(true);
     const firstInvalid = FIELD_NAMES.find((field) => fieldErrors[field]);
-    if (firstInvalid) document.getElementById(`new-run-${firstInvalid}`)?.focus();
+    // After the disclosure has opened, so the field can take focus.
+    if (firstInvalid) requestAnimationFrame(() => document.getElementById(fieldElementId(firstInvalid))?.focus());
   };
 
   const handleServerError = (error: Error) => {
@@ -78,7 +100,8 @@ export function NewRunForm() {
     }
     const serverErrors: FieldErrors = {};
     for (const { field, message } of error.fields) {
-      if ((FIELD_NAMES as readonly string[]).includes(field)) serverErrors[field as FieldName] ??= message;
+      const key = toErrorKey(field.split("."));
+      if (key) serverErrors[key] ??= message;
     }
     if (Object.keys(serverErrors).length > 0) {
       showFieldErrors(serverErrors);
@@ -98,7 +121,7 @@ export function NewRunForm() {
     });
   };
 
-  const describedBy = (field: FieldName, hint?: boolean) =>
+  const describedBy = (field: ErrorKey, hint?: boolean) =>
     errors[field] ? `new-run-${field}-error` : hint ? `new-run-${field}-hint` : undefined;
 
   return (
@@ -208,6 +231,16 @@ export function NewRunForm() {
             )}
           </div>
         </div>
+        <RunModelFields
+          values={models}
+          errors={Object.fromEntries(agentRoles.map((role) => [role, errors[`models.${role}`]]))}
+          isOpen={isModelsOpen}
+          onToggle={setIsModelsOpen}
+          onChange={(role, value) => {
+            setModels((current) => ({ ...current, [role]: value }));
+            if (errors[`models.${role}`]) setErrors((current) => ({ ...current, [`models.${role}`]: undefined }));
+          }}
+        />
         <RunCommandOverrides
           values={commands}
           errors={{ setupCommand: errors.setupCommand, testCommand: errors.testCommand }}

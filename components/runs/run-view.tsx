@@ -86,7 +86,19 @@ export function RunView({ runId }: { runId: string }) {
           </p>
           <RunModels models={run.models} />
         </div>
-        {isActiveRunStatus(run.status) && <CancelRunButton runId={run.id} />}
+        <div className="flex flex-wrap gap-2">
+          {/* A link styled as a button: the form loads this run on the server (/runs/new?from=<id>). */}
+          <Link
+            href={`/runs/new?from=${encodeURIComponent(run.id)}`}
+            data-testid="rerun-run"
+            aria-label="Re-run this spec with other models"
+            title="Open the new-run form with this run's spec, limits and models per role"
+            className={buttonClasses({ variant: "secondary", size: "sm" })}
+          >
+            Re-run
+          </Link>
+          {isActiveRunStatus(run.status) && <CancelRunButton runId={run.id} />}
+        </div>
       </div>
 
       <RunCostPanel run={run} />
