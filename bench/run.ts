@@ -16,10 +16,12 @@ import { applyMigrations } from "../lib/migrate";
 import { prepareDatabase } from "../scripts/database";
 import { createSampleRepo, git } from "../test/agent-fixtures";
 import { measureFlowOnRealEngine } from "./flow";
+import { measureSseRenderLatency } from "./sse-render";
 import { startScriptedLlmServer, type ScriptedTurn } from "../test/scripted-llm-server";
 
 const turns = 50;
 const model = "openai-compatible:bench-model";
+const modelPrice = { input: 1.4, output: 4, cacheRead: 0.26, cacheWrite: 0 };
 
 const tempDirs: string[] = [];
 if (!process.env.DATABASE_URL) {
@@ -33,7 +35,7 @@ const database = await prepareDatabase();
 process.env.DATABASE_URL = database.url;
 const server = await startScriptedLlmServer();
 process.env.OPENAI_COMPATIBLE_BASE_URL = server.baseUrl;
-process.env.FACTORY_MODEL_PRICES = JSON.stringify({ [model]: { input: 1.4, output: 4, cacheRead: 0.26, cacheWrite: 0 } });
+process.env.FACTORY_MODEL_PRICES = JSON.stringify({ [model]: modelPrice });
 resetEnvCache();
 
 try {
@@ -76,6 +78,8 @@ try {
     commits: Number(git(workspace, "rev-list", "--count", "HEAD")) - 1,
     // Whole-flow speed on the real Inngest server (bench/flow.ts); says why when it is skipped.
     ...(await measureFlowOnRealEngine({ postgresServerUrl: database.url })),
+    // Commit-to-page latency with 50 viewers on the production app (bench/sse-render.ts); says why when it is skipped.
+    ...(await measureSseRenderLatency({ model, modelPrice })),
   };
   console.log(JSON.stringify(result));
 } finally {
