@@ -83,7 +83,7 @@ for (let index = 0; index < used; index++) await (await startFactoryWorld({ role
 const world = await startFactoryWorld({ roles, testCommand: "grep -qx hello hello.txt" });
 const run = await world.createRun({ budgetUsd: 2, maxIterations: 3 });
 await db.run.update({ where: { id: run.id }, data: { title: process.env.E2E_RUN_TITLE ?? "Greet the world" } });
-await recordRunEvent({ runId: run.id, type: "run.created", payload: { repo: `acme/${world.repository.name}` } });
+await recordRunEvent({ runId: run.id, type: "run.created", payload: { repo: `acme/${world.repository.name}`, budgetUsd: 2, maxIterations: 3 } });
 emit({ runId: run.id, repository: `acme/${world.repository.name}` });
 await harness.send(runRequested.create({ runId: run.id, repository: `acme/${world.repository.name}` }, { id: `run-requested-${run.id}` }));
 const finished = await harness.waitForRun({ functionId: "run-spec", where: (candidate) => candidate.event.data.runId === run.id, timeoutMs: 300_000 });

@@ -8,35 +8,18 @@ import type { AgentRole } from "../generated/prisma/enums";
 import { db } from "../db";
 import { redactSecrets } from "../redact";
 import { recordRunEvent } from "../runs/record-run-event";
+import type { RunEventPayload, RunEventType } from "../runs/run-event-types";
 import { resolveWorkspacePath } from "./tools/resolve-workspace-path";
 import type { WorkspaceToolName } from "./roles/role-definitions";
 import type { WorkspaceToolResult } from "./workspace-toolkit";
 
-export const toolActivityEventType = "agent.tool";
+export const toolActivityEventType = "agent.tool" satisfies RunEventType;
 
 /** First characters of a path or command kept in the event; the rest is dropped. */
 export const toolTargetMaxChars = 200;
 
-/** Payload of an `agent.tool` run event. */
-export type ToolActivityPayload = {
-  sessionId: string;
-  role: AgentRole;
-  taskKey: string | null;
-  iteration: number;
-  tool: string;
-  /** The path (file tools), pattern (search) or command (run_command), redacted and capped. */
-  target: string | null;
-  /** run_command's exit code; null for other tools or when the command did not finish. */
-  exitCode: number | null;
-  /** Failing tests the command's output reports ("3 failing", "Tests: 3 failed"), when it says. */
-  failingTests: number | null;
-  /** The tool's error, first line, redacted; null on success. */
-  error: string | null;
-  durationMs: number;
-  linesAdded: number;
-  linesRemoved: number;
-  changedFiles: number;
-};
+/** Payload of an `agent.tool` run event (its schema lives in the run event catalogue). */
+export type ToolActivityPayload = RunEventPayload<"agent.tool">;
 
 type SessionContext = Pick<ToolActivityPayload, "sessionId" | "role" | "taskKey" | "iteration"> & { runId: string };
 

@@ -1,7 +1,8 @@
 // One short human line for a run event. Event types grow with the factory, so this reads the
 // common payload fields rather than knowing every type.
 
-import { describeToolActivity, type ToolActivityPayload } from "./tool-activity";
+import { parseRunEvent } from "../runs/run-event-types";
+import { describeToolActivity } from "./tool-activity";
 
 const SUMMARY_MAX_CHARS = 160;
 const PREFERRED_TEXT_FIELDS = ["message", "summary", "reason", "error", "detail", "description", "title"] as const;
@@ -14,8 +15,9 @@ export function humanizeEventType(type: string) {
 
 export function describeRunEvent(event: { type: string; payload: unknown }): string {
   const payload = event.payload;
-  if (event.type === "agent.tool" && isRecord(payload) && typeof payload.tool === "string" && typeof payload.role === "string") {
-    const activity = payload as unknown as ToolActivityPayload;
+  const typed = parseRunEvent(event);
+  if (typed?.type === "agent.tool") {
+    const activity = typed.payload;
     return truncate(`${activity.taskKey ? `[${activity.taskKey}] ` : ""}${describeToolActivity(activity)}`);
   }
   if (typeof payload === "string") return truncate(payload);

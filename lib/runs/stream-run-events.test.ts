@@ -32,7 +32,7 @@ describe("streamRunEvents", () => {
     const run = await db.run.create({ data: { title: "Stream end", spec: "s", budgetUsd: 1, status: "running" } });
     await recordRunEvent({ runId: run.id, type: "run.started", payload: {} });
     const messages = await readToEnd(run.id, 0, async () => {
-      await recordRunEvent({ runId: run.id, type: "task.started", payload: {} });
+      await recordRunEvent({ runId: run.id, type: "task.started", payload: { taskKey: "api", branch: "factory/api", baseBranch: "main", dependsOn: [] } });
       await finishRun({ runId: run.id, status: "succeeded", summary: "done" });
     });
     const types = messages.map((m) => (m.event === "end" ? "end" : JSON.parse(m.data).type));

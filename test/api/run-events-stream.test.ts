@@ -11,7 +11,7 @@ const auth = { authorization: `Bearer ${secretCanaries.FACTORY_API_TOKEN}` };
 
 async function createRunWithEvents(count: number) {
   const run = await db.run.create({ data: { title: "Stream", spec: "s", budgetUsd: 1 } });
-  for (let i = 0; i < count; i++) await recordRunEvent({ runId: run.id, type: "test.backlog", payload: { i } });
+  for (let i = 0; i < count; i++) await recordRunEvent({ runId: run.id, type: "follow-up.started", payload: { followUpId: `backlog-${i}` } });
   return run.id;
 }
 
@@ -48,11 +48,11 @@ describe("run event stream", () => {
       (m) => m.length >= 6,
       {},
       async () => {
-        for (let i = 0; i < 3; i++) await recordRunEvent({ runId, type: "test.live", payload: { i } });
+        for (let i = 0; i < 3; i++) await recordRunEvent({ runId, type: "follow-up.started", payload: { followUpId: `live-${i}` } });
       },
     );
     expect(messages.map((m) => m.id)).toEqual(["1", "2", "3", "4", "5", "6"]);
-    expect(messages.map((m) => JSON.parse(m.data).type)).toEqual(["test.backlog", "test.backlog", "test.backlog", "test.live", "test.live", "test.live"]);
+    expect(messages.map((m) => JSON.parse(m.data).payload.followUpId)).toEqual(["backlog-0", "backlog-1", "backlog-2", "live-0", "live-1", "live-2"]);
     expect(JSON.parse(messages[5].data).run).toMatchObject({ status: "queued", spentUsd: 0 });
   });
 
@@ -60,7 +60,7 @@ describe("run event stream", () => {
     const runId = await createRunWithEvents(5);
     const first = await readStream(runId, (m) => m.length >= 2);
     expect(first.map((m) => m.id)).toEqual(["1", "2"]);
-    await recordRunEvent({ runId, type: "test.while-disconnected" });
+    await recordRunEvent({ runId, type: "follow-up.started", payload: { followUpId: "while-disconnected" } });
     const second = await readStream(runId, (m) => m.length >= 4, { "last-event-id": "2" });
     expect(second.map((m) => m.id)).toEqual(["3", "4", "5", "6"]);
   });
@@ -68,7 +68,7 @@ describe("run event stream", () => {
   it("keeps commit order when events are recorded concurrently", async () => {
     const runId = await createRunWithEvents(0);
     const messages = await readStream(runId, (m) => m.length >= 20, {}, async () => {
-      await Promise.all(Array.from({ length: 20 }, (_, i) => recordRunEvent({ runId, type: "test.parallel", payload: { i } })));
+      await Promise.all(Array.from({ length: 20 }, (_, i) => recordRunEvent({ runId, type: "follow-up.started", payload: { followUpId: `parallel-${i}` } })));
     });
     expect(messages.map((m) => Number(m.id))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });

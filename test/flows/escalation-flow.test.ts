@@ -116,6 +116,6 @@ describe("the escalation ladder", () => {
     const report = JSON.stringify((slack.delivered().find((body) => JSON.stringify(body).includes(runId)) as { blocks: unknown[] }).blocks);
     expect(report).toContain("*Model escalations*");
     expect(report).toContain(`fixer: ${scriptedModel} → ${strongModel} at iteration 2`);
-    expect(report).toContain(`$0.05 on ${strongModel}`);
+    expect(report).toContain(`$0.048 on ${strongModel}`);
   }, 300_000);
 });
