@@ -43,7 +43,7 @@ test("a repository profile is detected, edited with a field error, and kept by t
   await expect(card.getByTestId("profile-no-tests")).toBeVisible();
 
   // Detect reads the default branch on the local GitHub: pnpm, vitest, CI.
-  await card.getByRole("button", { name: "Detect the profile of acme/e2e-profiles again" }).click();
+  await card.getByRole("button", { name: "Detect again: the profile of acme/e2e-profiles" }).click();
   await expect(card.getByTestId("profile-testCommand")).toHaveText("pnpm test");
   await expect(card.getByTestId("profile-setupCommand")).toHaveText("pnpm install --frozen-lockfile");
   await expect(card.getByTestId("profile-buildCommand")).toHaveText("pnpm run build");

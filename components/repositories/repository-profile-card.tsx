@@ -88,7 +88,8 @@ export function RepositoryProfileCard({ profile }: { profile: RepositoryProfile 
             data-testid="profile-detect"
             onClick={detectAgain}
             disabled={detect.isPending || isEditing}
-            aria-label={`Detect the profile of ${profile.fullName} again`}
+            // The accessible name starts with the visible text, as speech input users say it.
+            aria-label={`${detect.isPending ? "Detecting…" : "Detect again"}: the profile of ${profile.fullName}`}
           >
             {detect.isPending ? "Detecting…" : "Detect again"}
           </Button>
