@@ -10,7 +10,7 @@ import { runAgentSession } from "../lib/agents/run-agent-session";
 import type { SessionOutcome } from "../lib/agents/session-outcome";
 import { db, disconnectDb } from "../lib/db";
 import { getEnv, resetEnvCache } from "../lib/env";
-import { openLocalWorkspace } from "../lib/git";
+import { openLocalWorkspace } from "../lib/git/open-local-workspace";
 import { runGit } from "../lib/git/run-git";
 import { applyMigrations } from "../lib/migrate";
 import { seedModelPrices } from "../lib/llm/model-price";

@@ -9,7 +9,7 @@ import {
   adoptWinningAttempt, checkCoderAttempt, rankAttempts, recordAttemptsOutcome, startAttemptReview, startCoderAttempt, tiedOnChecks,
   type AttemptCandidate, type AttemptCheck, type AttemptSlot, type CoderAttemptsPlan,
 } from "../lib/tasks/coder-attempts";
-import type { WorkContext } from "../lib/tasks/load-work-context";
+import type { TaskContext } from "../lib/tasks/load-work-context";
 import type { TestOverlay } from "../lib/tasks/run-task-checks";
 import type { FailOnBaseProof } from "../lib/testing";
 import type { inngest } from "@/lib/inngest";
@@ -24,7 +24,7 @@ export type AttemptsResult =
 
 export async function runCoderAttemptSteps(
   step: Step,
-  options: { taskId: string; plan: CoderAttemptsPlan; hasTests: boolean; load: () => Promise<WorkContext> },
+  options: { taskId: string; plan: CoderAttemptsPlan; hasTests: boolean; load: () => Promise<TaskContext> },
 ): Promise<AttemptsResult> {
   const { plan, load } = options;
   const outcomes: SessionOutcome[] = await Promise.all(

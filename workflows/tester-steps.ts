@@ -2,7 +2,7 @@
 // are then proven to fail on the base commit (fail-to-pass, first half). A test that passes
 // there goes back to it, up to maxTesterSessions sessions.
 import type { GetStepTools } from "inngest";
-import type { WorkContext } from "../lib/tasks/load-work-context";
+import type { TaskContext } from "../lib/tasks/load-work-context";
 import { attemptCheckoutKey, openSessionWorkspace, taskCheckoutKey } from "../lib/tasks/open-session-workspace";
 import { proveTesterTests } from "../lib/tasks/prove-tester-tests";
 import { describeTask, startRoleSession } from "../lib/tasks/start-role-session";
@@ -24,7 +24,7 @@ export type TesterResult = {
 
 export async function runTesterSteps(
   step: Step,
-  options: { taskId: string; load: () => Promise<WorkContext>; branch: string; attempt?: { number: number; branch: string } },
+  options: { taskId: string; load: () => Promise<TaskContext>; branch: string; attempt?: { number: number; branch: string } },
 ): Promise<TesterResult> {
   const { taskId, load, branch, attempt } = options;
   const workspaceKey = attempt ? attemptCheckoutKey(taskId, attempt.number) : taskCheckoutKey(taskId);
@@ -39,7 +39,7 @@ export async function runTesterSteps(
     const testerId = await step.run(`start-tester-${session}`, async () => {
       const context = await load();
       const feedback = previous?.passingOnBase.length ? [{ source: "fail-to-pass", text: describeTestsPassingOnBase(previous) }] : undefined;
-      return startRoleSession({ context, role: "tester", task: describeTask(context.task!), branch, iteration: 1, feedback });
+      return startRoleSession({ context, role: "tester", task: describeTask(context.task), branch, iteration: 1, feedback });
     });
     const tested = await runSessionSteps(step, { sessionId: testerId, stepPrefix: `tester-${session}` });
     if (tested.stopReason === "budget_exhausted") return { proof, isBudgetExhausted: true, headSha: null };

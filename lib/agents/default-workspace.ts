@@ -1,6 +1,8 @@
 // Production wiring of the loop to the workspace tools (lib/agents/tools) and git (lib/git).
 import { getEnv } from "../env";
-import { commitAll, pushBranch, runGit } from "../git";
+import { commitAll } from "../git/commit-all";
+import { pushBranch } from "../git/push-branch";
+import { runGit } from "../git/run-git";
 import { toolchainCacheDir } from "../sandbox/sandbox-env";
 import { runWorkspaceTool, workspaceToolDescriptions, workspaceToolSchemas } from "./tools";
 import { workspaceToolNames } from "./roles/role-definitions";

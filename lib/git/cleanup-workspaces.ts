@@ -29,16 +29,6 @@ export function removeWorkspaces(names: Iterable<string>): string[] {
   return removed;
 }
 
-export async function cleanupWorkspaces(options: {
-  maxAgeHours: number;
-  finishedSessionIds?: string[];
-  now?: number;
-}): Promise<string[]> {
-  const finished = new Set(options.finishedSessionIds ?? []);
-  const cutoff = (options.now ?? Date.now()) - options.maxAgeHours * 3600_000;
-  return removeWorkspaces(listWorkspaces().filter((name) => finished.has(name) || workspaceLastUsedAt(name) < cutoff));
-}
-
 /** The index changes on every status, add and commit, so it tracks use better than the dir. */
 function lastUsedAt(workspace: string): number {
   const times = [workspace, path.join(workspace, ".git", "index"), path.join(workspace, ".git", "HEAD")].map((file) => {

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secretCanaries } from "../../test/secret-canaries";
 import { runSandboxed } from "../sandbox/run-sandboxed";
 import { buildBranchName } from "./build-branch-name";
-import { cleanupWorkspaces } from "./cleanup-workspaces";
 import { commitAll } from "./commit-all";
 import { openLocalWorkspace } from "./open-local-workspace";
 import { prepareWorkspace } from "./prepare-workspace";
@@ -203,16 +202,6 @@ describe("git workspaces", () => {
     const notRepo = path.join(root, "not-a-repo");
     mkdirSync(notRepo);
     await expect(openLocalWorkspace({ path: notRepo })).rejects.toThrow(/not a git checkout/);
-  });
-
-  it("cleans up finished and idle workspaces", async () => {
-    const kept = await cleanupWorkspaces({ maxAgeHours: 24, finishedSessionIds: ["s1"] });
-    expect(kept).toEqual(["s1"]);
-    expect(existsSync(getWorkspacePath("s1"))).toBe(false);
-    expect(existsSync(getWorkspacePath("s2"))).toBe(true);
-    const idle = await cleanupWorkspaces({ maxAgeHours: 24, now: Date.now() + 25 * 3600_000 });
-    expect(idle).toContain("s2");
-    expect(existsSync(getWorkspacePath("s2"))).toBe(false);
   });
 
   it("builds factory branch names and rejects unsafe session ids", () => {

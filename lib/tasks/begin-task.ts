@@ -3,7 +3,7 @@
 // other dependencies' branches are merged in by syncTaskBranch. Safe to repeat.
 import { db } from "../db";
 import { AppError } from "../errors";
-import { buildBranchName } from "../git";
+import { buildBranchName } from "../git/build-branch-name";
 import { createBranch } from "../github/create-branch";
 import { recordRunEvent } from "../runs/record-run-event";
 

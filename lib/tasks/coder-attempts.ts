@@ -15,7 +15,10 @@ import { defaultCompaction, defaultTurnsPerChunk } from "../agents/run-agent-ses
 import { Prisma } from "../generated/prisma/client";
 import { roleDefinitions } from "../agents/roles/role-definitions";
 import { db } from "../db";
-import { buildBranchName, commitAll, pushBranch, runGit } from "../git";
+import { buildBranchName } from "../git/build-branch-name";
+import { commitAll } from "../git/commit-all";
+import { pushBranch } from "../git/push-branch";
+import { runGit } from "../git/run-git";
 import { createBranch } from "../github/create-branch";
 import { deleteBranch } from "../github/delete-branch";
 import { computeWorstCaseUsd } from "../llm/compute-cost";
@@ -23,7 +26,7 @@ import { getModelPriceOrThrow } from "../llm/model-price";
 import { pickSessionModel, resolveModelLadder } from "../llm/resolve-model";
 import { recordRunEvent } from "../runs/record-run-event";
 import { judgeFailToPass, type FailOnBaseProof, type FailToPassStatus } from "../testing";
-import type { WorkContext } from "./load-work-context";
+import type { TaskContext } from "./load-work-context";
 import { attemptCheckoutKey, openSessionWorkspace, resolveBaseSha, taskCheckoutKey } from "./open-session-workspace";
 import { runTaskChecks, type TaskChecks, type TestOverlay } from "./run-task-checks";
 import { describeTask, startRoleSession } from "./start-role-session";
@@ -55,9 +58,9 @@ export async function estimateAttemptUsd(model: string): Promise<Prisma.Decimal>
  * remaining budget (budget - spent - reserved) covers at each attempt's estimate; one always
  * runs, and the budget guard stops it if even its calls do not fit. A cut is recorded.
  */
-export async function planCoderAttempts(options: { context: WorkContext }): Promise<CoderAttemptsPlan> {
+export async function planCoderAttempts(options: { context: TaskContext }): Promise<CoderAttemptsPlan> {
   const { context } = options;
-  const task = context.task!;
+  const task = context.task;
   const requested = context.run.coderAttempts ?? context.repository.coderAttempts;
   if (requested <= 1) return { requested: 1, slots: [] };
   const ladder = resolveModelLadder({ role: "coder", runModels: context.run.models });
@@ -92,9 +95,9 @@ export async function planCoderAttempts(options: { context: WorkContext }): Prom
 }
 
 /** Creates the attempt's branch from the task's branch and starts its coder session. */
-export async function startCoderAttempt(options: { context: WorkContext; slot: AttemptSlot }): Promise<string> {
+export async function startCoderAttempt(options: { context: TaskContext; slot: AttemptSlot }): Promise<string> {
   const { context, slot } = options;
-  const task = context.task!;
+  const task = context.task;
   await createBranch({ owner: context.repository.owner, repo: context.repository.name, branch: slot.branch, fromBranch: task.branch! });
   return startRoleSession({ context, role: "coder", task: describeTask(task), branch: slot.branch, iteration: 1, attempt: slot.attempt });
 }
@@ -114,12 +117,12 @@ export type AttemptCheck = {
 };
 
 /** Runs the task's checks on one attempt's head (with the tester's files laid over, when given). */
-export async function checkCoderAttempt(options: { context: WorkContext; slot: AttemptSlot; proof: FailOnBaseProof | null; overlay?: TestOverlay }): Promise<AttemptCheck> {
+export async function checkCoderAttempt(options: { context: TaskContext; slot: AttemptSlot; proof: FailOnBaseProof | null; overlay?: TestOverlay }): Promise<AttemptCheck> {
   const { context, slot } = options;
   const attempt = { number: slot.attempt, branch: slot.branch };
   const checks = await runTaskChecks({ context, iteration: 1, attempt, overlay: options.overlay });
   const failToPass = judgeFailToPass(options.proof, { outcome: checks.testResult, format: checks.format, failingKeys: checks.failingKeys });
-  const opened = await openSessionWorkspace({ repository: context.repository, workspaceKey: attemptCheckoutKey(context.task!.id, slot.attempt), branch: slot.branch });
+  const opened = await openSessionWorkspace({ repository: context.repository, workspaceKey: attemptCheckoutKey(context.task.id, slot.attempt), branch: slot.branch });
   const { stdout } = await runGit({ cwd: opened.workspace, args: ["diff", "--numstat", "--no-renames", checks.baseSha, "HEAD"] });
   const diffLines = stdout.split("\n").filter(Boolean).reduce((sum, line) => {
     const [added, removed] = line.split("\t");
@@ -160,9 +163,9 @@ export function tiedOnChecks(candidates: AttemptCandidate[]): AttemptCandidate[]
 }
 
 /** A reviewer session judging one attempt (read-only, on the attempt's branch), before any PR exists. */
-export async function startAttemptReview(options: { context: WorkContext; check: AttemptCheck }): Promise<string> {
+export async function startAttemptReview(options: { context: TaskContext; check: AttemptCheck }): Promise<string> {
   const { context, check } = options;
-  const task = context.task!;
+  const task = context.task;
   const opened = await openSessionWorkspace({ repository: context.repository, workspaceKey: attemptCheckoutKey(task.id, check.attempt), branch: buildBranchName({ runId: context.run.id, taskKey: task.key, attempt: check.attempt }) });
   const baseSha = await resolveBaseSha({ workspace: opened.workspace, baseBranch: task.baseBranch, defaultBranch: opened.defaultBranch });
   const { stdout: diff } = await runGit({ cwd: opened.workspace, args: ["diff", "--no-color", "--no-ext-diff", baseSha, "HEAD"] });
@@ -181,9 +184,9 @@ export async function startAttemptReview(options: { context: WorkContext; check:
  * adds the tester's files when they were written on another attempt, pushes, and deletes
  * every attempt branch. Safe to repeat.
  */
-export async function adoptWinningAttempt(options: { context: WorkContext; winner: AttemptSlot | null; slots: AttemptSlot[]; testerFiles?: TestOverlay }): Promise<{ headSha: string | null }> {
+export async function adoptWinningAttempt(options: { context: TaskContext; winner: AttemptSlot | null; slots: AttemptSlot[]; testerFiles?: TestOverlay }): Promise<{ headSha: string | null }> {
   const { context, winner } = options;
-  const task = context.task!;
+  const task = context.task;
   const repo = { owner: context.repository.owner, repo: context.repository.name };
   let headSha: string | null = null;
   if (winner) {
@@ -207,14 +210,14 @@ export async function adoptWinningAttempt(options: { context: WorkContext; winne
 
 /** Per attempt: model, cost (its coder and any reviewer judging it), checks and outcome. */
 export async function recordAttemptsOutcome(options: {
-  context: WorkContext;
+  context: TaskContext;
   plan: CoderAttemptsPlan;
   candidates: AttemptCandidate[];
   stopReasons: Record<number, string | null>;
   winner: number | null;
 }) {
   const { context, plan } = options;
-  const task = context.task!;
+  const task = context.task;
   const costs = await db.agentSession.groupBy({ by: ["attempt"], where: { taskId: task.id, attempt: { not: null }, followUpId: null }, _sum: { costUsd: true } });
   const costOf = (attempt: number) => costs.find((row) => row.attempt === attempt)?._sum.costUsd ?? new Prisma.Decimal(0);
   const attempts = plan.slots.map((slot) => {

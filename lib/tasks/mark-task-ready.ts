@@ -1,11 +1,11 @@
 import { db } from "../db";
 import { markPullRequestReady } from "../github/mark-pull-request-ready";
 import { recordRunEvent } from "../runs/record-run-event";
-import type { WorkContext } from "./load-work-context";
+import type { TaskContext } from "./load-work-context";
 
 /** Takes the task's PR out of draft once tests pass and the review approves. */
-export async function markTaskReady(options: { context: WorkContext }) {
-  const task = options.context.task!;
+export async function markTaskReady(options: { context: TaskContext }) {
+  const task = options.context.task;
   const pullRequest = await db.pullRequest.findUniqueOrThrow({ where: { taskId: task.id }, select: { id: true, number: true, url: true } });
   const { isChanged } = await markPullRequestReady({ owner: options.context.repository.owner, repo: options.context.repository.name, number: pullRequest.number });
   if (isChanged) {

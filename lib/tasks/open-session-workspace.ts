@@ -2,7 +2,8 @@
 // branch is the truth), so a step can run on any worker.
 import { db } from "../db";
 import { AppError } from "../errors";
-import { prepareWorkspace, runGit } from "../git";
+import { prepareWorkspace } from "../git/prepare-workspace";
+import { runGit } from "../git/run-git";
 import { resolveGitHubToken } from "../github/get-github-client";
 import { readRepository } from "../github/read-repository";
 

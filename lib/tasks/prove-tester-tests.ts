@@ -1,8 +1,8 @@
 // Fail-to-pass, first half: the tester's new or changed test files, applied to the task's
 // base commit, must fail there. A test that passes on the base does not test the change.
-import { runGit } from "../git";
+import { runGit } from "../git/run-git";
 import { proveFailOnBase, runTests, saveTestBaseline, buildCommandKey, type FailOnBaseProof } from "../testing";
-import type { WorkContext } from "./load-work-context";
+import type { TaskContext } from "./load-work-context";
 import { attemptCheckoutKey, openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
 
 /** Test files by the usual conventions of JS/TS, Python, Go, Ruby, Java and Rust's tests/ dir. */
@@ -13,13 +13,13 @@ export function isTestFile(file: string): boolean {
 }
 
 export async function proveTesterTests(options: {
-  context: WorkContext;
+  context: TaskContext;
   testerStartSha: string;
   /** The best-of-N attempt the tester worked on; default: the task's own branch. */
   attempt?: { number: number; branch: string };
 }): Promise<FailOnBaseProof> {
   const { context, attempt } = options;
-  const task = context.task!;
+  const task = context.task;
   const branch = attempt?.branch ?? task.branch!;
   const workspaceKey = attempt ? attemptCheckoutKey(task.id, attempt.number) : taskCheckoutKey(task.id);
   const opened = await openSessionWorkspace({ repository: context.repository, workspaceKey, branch });

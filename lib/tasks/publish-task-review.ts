@@ -2,12 +2,12 @@ import type { SubmitReviewResult } from "../agents/terminal-tools";
 import { db } from "../db";
 import { postReview } from "../github/post-review";
 import { recordRunEvent } from "../runs/record-run-event";
-import type { WorkContext } from "./load-work-context";
+import type { TaskContext } from "./load-work-context";
 
 /** Posts the reviewer's verdict as a GitHub review on the task's PR and records it. Idempotent per iteration. */
-export async function publishTaskReview(options: { context: WorkContext; iteration: number; review: SubmitReviewResult; sessionId: string }) {
+export async function publishTaskReview(options: { context: TaskContext; iteration: number; review: SubmitReviewResult; sessionId: string }) {
   const { context, iteration, review } = options;
-  const task = context.task!;
+  const task = context.task;
   const pullRequest = await db.pullRequest.findUniqueOrThrow({ where: { taskId: task.id }, select: { id: true, number: true } });
   const posted = await postReview({
     owner: context.repository.owner,

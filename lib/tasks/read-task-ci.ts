@@ -1,6 +1,6 @@
 // GitHub CI for the task's pushed head sha, reduced to what the loop acts on.
 import { describeCiFailure, readCiStatus } from "../github/read-ci-status";
-import { loadWorkContext } from "./load-work-context";
+import { loadRunContextOrThrow } from "./load-work-context";
 
 export type TaskCi = {
   state: "pending" | "success" | "failure" | "timed_out" | "none";
@@ -11,7 +11,7 @@ export type TaskCi = {
 };
 
 export async function readTaskCi(options: { runId: string; taskId: string; sha: string }): Promise<TaskCi> {
-  const { repository } = await loadWorkContext(options);
+  const { repository } = await loadRunContextOrThrow(options);
   const status = await readCiStatus({ owner: repository.owner, repo: repository.name, sha: options.sha });
   const names = status.checkRuns.map((run) => `${run.name}: ${run.conclusion ?? run.status}`).concat(status.statuses.map((s) => `${s.context}: ${s.state}`));
   const line = `CI on ${options.sha.slice(0, 7)}: ${status.state === "success" ? "passed" : status.state === "failure" ? "failed" : "pending"}${names.length ? ` (${names.join(", ")})` : ""}`;

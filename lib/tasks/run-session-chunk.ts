@@ -2,7 +2,7 @@ import { createDefaultCheckpointer } from "../agents/default-workspace";
 import { runAgentSessionChunk } from "../agents/run-agent-session-chunk";
 import type { SessionOutcome } from "../agents/session-outcome";
 import { db } from "../db";
-import { buildBranchName } from "../git";
+import { buildBranchName } from "../git/build-branch-name";
 import { loadWorkContext } from "./load-work-context";
 import { openSessionWorkspace } from "./open-session-workspace";
 

@@ -3,8 +3,8 @@
 // cached), so new failures are told from pre-existing ones.
 import { recordRunEvent } from "../runs/record-run-event";
 import { classifyFailures, formatTestFeedback, readOrRunTestBaseline, runTests, testKey, type FailingTest, type ReportFormat } from "../testing";
-import type { WorkContext } from "./load-work-context";
-import { runGit } from "../git";
+import type { TaskContext } from "./load-work-context";
+import { runGit } from "../git/run-git";
 import { attemptCheckoutKey, openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
 
 /**
@@ -35,7 +35,7 @@ export type CheckResult = TaskChecks;
 export type TestOverlay = { sha: string; files: string[] };
 
 export async function runTaskChecks(options: {
-  context: WorkContext;
+  context: TaskContext;
   iteration: number;
   /** A best-of-N attempt's branch and number; default: the task's own branch. */
   attempt?: { number: number; branch: string };
@@ -43,7 +43,7 @@ export async function runTaskChecks(options: {
   overlay?: TestOverlay;
 }): Promise<TaskChecks> {
   const { context, iteration, attempt } = options;
-  const task = context.task!;
+  const task = context.task;
   const { commands, repository } = context;
   const branch = attempt?.branch ?? task.branch!;
   const workspaceKey = attempt ? attemptCheckoutKey(task.id, attempt.number) : taskCheckoutKey(task.id);

@@ -2,7 +2,7 @@ import { createAgentSession } from "../agents/create-agent-session";
 import { db } from "../db";
 import { pickSessionModel, resolveModelLadder, type AgentRoleName } from "../llm/resolve-model";
 import { recordRunEvent } from "../runs/record-run-event";
-import type { WorkContext } from "./load-work-context";
+import { loadWorkContext, type TaskContext, type WorkContext } from "./load-work-context";
 
 /**
  * Starts a session of `role` with the model the run chose for it: a best-of-N coder attempt
@@ -46,14 +46,14 @@ export async function startRoleSession(options: {
     attempt: options.attempt,
   });
   if (task && previous && previous.model !== model.ref) {
-    await recordEscalation({ context, role, from: previous.model, to: model.ref, iteration: options.iteration ?? 0, sessionId: session.id, iterationsWithoutConverging: options.iterationsWithoutConverging ?? 0 });
+    await recordEscalation({ context, task, role, from: previous.model, to: model.ref, iteration: options.iteration ?? 0, sessionId: session.id, iterationsWithoutConverging: options.iterationsWithoutConverging ?? 0 });
   }
   return session.id;
 }
 
 /** model.escalated: where a role moved up its ladder, and what the task and the role had cost until then. */
-async function recordEscalation(options: { context: WorkContext; role: AgentRoleName; from: string; to: string; iteration: number; sessionId: string; iterationsWithoutConverging: number }) {
-  const task = options.context.task!;
+async function recordEscalation(options: { context: WorkContext; task: TaskContext["task"]; role: AgentRoleName; from: string; to: string; iteration: number; sessionId: string; iterationsWithoutConverging: number }) {
+  const task = options.task;
   const [taskRow, roleCost] = await Promise.all([
     db.task.findUniqueOrThrow({ where: { id: task.id }, select: { costUsd: true } }),
     db.agentSession.aggregate({ where: { taskId: task.id, role: options.role, followUpId: null }, _sum: { costUsd: true } }),
@@ -82,4 +82,10 @@ async function recordEscalation(options: { context: WorkContext; role: AgentRole
 export function describeTask(task: NonNullable<WorkContext["task"]>): string {
   const criteria = task.acceptanceCriteria.map((criterion) => `- ${criterion}`).join("\n");
   return `# ${task.title}\n\n${task.description}\n\n## Acceptance criteria\n${criteria}`;
+}
+
+/** Starts the planner on the run's spec; it reads the repository and submits tasks. */
+export async function startPlanner(runId: string): Promise<string> {
+  const context = await loadWorkContext({ runId });
+  return startRoleSession({ context, role: "planner", task: `# ${context.run.title}\n\n${context.run.spec}`, branch: null });
 }

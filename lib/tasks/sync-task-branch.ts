@@ -3,14 +3,15 @@
 // further dependencies' branches are merged in and pushed. A merge, not a rebase: the PR's
 // history and its review comments stay valid, and nothing is force-pushed. A conflicting
 // merge is left out and reported, so the iteration goes on with the branch as it was.
-import { pushBranch, runGit } from "../git";
-import type { WorkContext } from "./load-work-context";
+import { pushBranch } from "../git/push-branch";
+import { runGit } from "../git/run-git";
+import type { TaskContext } from "./load-work-context";
 import { openSessionWorkspace, taskCheckoutKey } from "./open-session-workspace";
 
 export type SyncResult = { headSha: string; merged: string[]; conflicts: { branch: string; files: string[] }[] };
 
-export async function syncTaskBranch(options: { context: WorkContext; branches: string[] }): Promise<SyncResult> {
-  const task = options.context.task!;
+export async function syncTaskBranch(options: { context: TaskContext; branches: string[] }): Promise<SyncResult> {
+  const task = options.context.task;
   const opened = await openSessionWorkspace({ repository: options.context.repository, workspaceKey: taskCheckoutKey(task.id), branch: task.branch! });
   const cwd = opened.workspace;
   const merged: string[] = [];

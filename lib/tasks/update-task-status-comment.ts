@@ -1,17 +1,17 @@
 import { db } from "../db";
 import { upsertStatusComment } from "../github/upsert-status-comment";
 import { runPageUrl } from "../runs/to-run-dto";
-import type { WorkContext } from "./load-work-context";
+import type { TaskContext } from "./load-work-context";
 
 /** Refreshes the PR's sticky status comment: iteration, tests, review verdict and cost so far. */
 export async function updateTaskStatusComment(options: {
-  context: WorkContext;
+  context: TaskContext;
   iteration: number;
   testResult: "passed" | "failed" | "not_run";
   verdict: "approve" | "request_changes" | "pending";
   note?: string;
 }) {
-  const task = await db.task.findUniqueOrThrow({ where: { id: options.context.task!.id }, select: { costUsd: true, pullRequest: { select: { id: true, number: true } } } });
+  const task = await db.task.findUniqueOrThrow({ where: { id: options.context.task.id }, select: { costUsd: true, pullRequest: { select: { id: true, number: true } } } });
   if (!task.pullRequest) return;
   await upsertStatusComment({
     owner: options.context.repository.owner,

@@ -3,12 +3,12 @@
 import { submitPlanInput } from "../../lib/agents/terminal-tools";
 import { concludeRun } from "../../lib/runs/conclude-run";
 import { finishRun } from "../../lib/runs/finish-run";
-import { startPlanner } from "../../lib/runs/start-planner";
 import { startRun } from "../../lib/runs/start-run";
 import { ensureRepositoryProfile } from "../../lib/repositories/repository-profile";
-import { loadWorkContext } from "../../lib/tasks/load-work-context";
+import { loadRunContextOrThrow } from "../../lib/tasks/load-work-context";
 import { persistPlan } from "../../lib/tasks/persist-plan";
 import { setTaskStatus } from "../../lib/tasks/set-task-status";
+import { startPlanner } from "../../lib/tasks/start-role-session";
 import { inngest } from "@/lib/inngest";
 import { runCancelled, runFinished, runRequested } from "@/lib/events";
 import { runSessionSteps } from "../run-session-steps";
@@ -37,7 +37,7 @@ export const runSpec = inngest.createFunction(
 
     // A repository's first run (or one nobody configured) learns how to set up and test it.
     await step.run("ensure-repository-profile", async () => {
-      const { repository } = await loadWorkContext({ runId });
+      const { repository } = await loadRunContextOrThrow({ runId });
       const profile = await ensureRepositoryProfile({ repositoryId: repository.id });
       return { testCommand: profile.testCommand, setupCommand: profile.setupCommand, hasCi: profile.hasCi };
     });

@@ -9,11 +9,11 @@ import { invoke } from "inngest";
 import { z } from "zod";
 import type { SessionOutcome } from "../../lib/agents/session-outcome";
 import { submitReviewInput } from "../../lib/agents/terminal-tools";
-import { buildBranchName } from "../../lib/git";
+import { buildBranchName } from "../../lib/git/build-branch-name";
 import { openTaskPullRequest } from "../../lib/github/open-task-pull-request";
 import { beginTask } from "../../lib/tasks/begin-task";
 import { branchLeaseKey } from "../../lib/tasks/branch-lease";
-import { loadWorkContext } from "../../lib/tasks/load-work-context";
+import { loadTaskContextOrThrow } from "../../lib/tasks/load-work-context";
 import { markTaskReady } from "../../lib/tasks/mark-task-ready";
 import { cleanupTaskWorkspaces } from "../../lib/tasks/cleanup-task-workspaces";
 import { deleteLeftoverAttemptBranches, planCoderAttempts } from "../../lib/tasks/coder-attempts";
@@ -43,8 +43,8 @@ const leaseHolder = (taskId: string) => `task:${taskId}`;
 
 /** The lease key of the task's branch (the branch name is fixed before it exists). */
 async function readLeaseKey(options: { runId: string; taskId: string }): Promise<string> {
-  const { repository, task } = await loadWorkContext(options);
-  return branchLeaseKey(repository, task!.branch ?? buildBranchName({ runId: options.runId, taskKey: task!.key }));
+  const { repository, task } = await loadTaskContextOrThrow(options);
+  return branchLeaseKey(repository, task.branch ?? buildBranchName({ runId: options.runId, taskKey: task.key }));
 }
 
 /** A session that ended without its terminal tool ends the task, with the reason. */
@@ -71,7 +71,7 @@ export const runTask = inngest.createFunction(
   },
   async ({ event, step }): Promise<TaskOutcome> => {
     const { runId, taskId } = event.data;
-    const load = () => loadWorkContext({ runId, taskId });
+    const load = () => loadTaskContextOrThrow({ runId, taskId });
     const lease = { key: await step.run("read-lease-key", () => readLeaseKey({ runId, taskId })), holder: leaseHolder(taskId) };
     const end = async (outcome: Omit<TaskOutcome, "taskId">, iteration: number): Promise<TaskOutcome> => {
       await step.run("finish-task", () => setTaskStatus({ taskId, status: outcome.status, iteration, reason: outcome.reason }));
@@ -101,7 +101,7 @@ export const runTask = inngest.createFunction(
     if (attempts.slots.length === 0) {
       const coderId = await step.run("start-coder", async () => {
         const context = await load();
-        return startRoleSession({ context, role: "coder", task: describeTask(context.task!), branch, iteration: 1 });
+        return startRoleSession({ context, role: "coder", task: describeTask(context.task), branch, iteration: 1 });
       });
       const coded = await runSessionSteps(step, { sessionId: coderId, stepPrefix: "code" });
       const coderFailure = sessionFailure(coded, "coder");
@@ -144,7 +144,7 @@ export const runTask = inngest.createFunction(
         const context = await load();
         const diff = await readTaskDiff({ context });
         return startRoleSession({
-          context, role: "reviewer", iteration, iterationsWithoutConverging: iteration - 1, branch: null, task: describeTask(context.task!),
+          context, role: "reviewer", iteration, iterationsWithoutConverging: iteration - 1, branch: null, task: describeTask(context.task),
           feedback: [{ source: "test-results", text: testSection }, { source: "diff", text: diff || "(no changes)" }],
         });
       });
@@ -174,7 +174,7 @@ export const runTask = inngest.createFunction(
         const context = await load();
         const comments = review.comments.map((c) => `${c.path}:${c.line}: ${c.body}`).join("\n");
         return startRoleSession({
-          context, role: "fixer", iteration, iterationsWithoutConverging: iteration, branch, task: describeTask(context.task!),
+          context, role: "fixer", iteration, iterationsWithoutConverging: iteration, branch, task: describeTask(context.task),
           feedback: [
             { source: "test-results", text: checks.feedback },
             ...(ci.state === "failure" ? [{ source: "ci", text: `${ci.line}\n\n${ci.failure}` }] : []),
