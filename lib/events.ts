@@ -45,17 +45,6 @@ export const githubReviewSubmitted = eventType("github/pull_request_review.submi
   }),
 });
 
-export const githubReviewCommentCreated = eventType("github/pull_request_review_comment.created", {
-  schema: z.object({
-    ...pullRequestRef,
-    commentId: z.number().int(),
-    reviewId: z.number().int().nullable(),
-    author: z.string(),
-    authorAssociation,
-    isTrusted: z.boolean(),
-  }),
-});
-
 export const githubIssueCommentCreated = eventType("github/issue_comment.created", {
   schema: z.object({
     ...pullRequestRef,
@@ -76,20 +65,3 @@ export const githubCheckSuiteCompleted = eventType("github/check_suite.completed
   }),
 });
 
-export const githubCheckRunCompleted = eventType("github/check_run.completed", {
-  schema: z.object({
-    deliveryId: z.string(),
-    repository: repositoryFullName,
-    headSha: z.string(),
-    name: z.string(),
-    conclusion: z.string().nullable(),
-  }),
-});
-
-export const githubPullRequestClosed = eventType("github/pull_request.closed", {
-  schema: z.object({
-    ...pullRequestRef,
-    isMerged: z.boolean(),
-    mergeCommitSha: z.string().nullable(),
-  }),
-});

@@ -73,7 +73,7 @@ export async function handleWebhook(input: HandleWebhookInput): Promise<WebhookR
   if (decision.humanReview) await recordHumanReview(decision.humanReview);
   const send = input.sendEvents ?? sendWithInngest;
   try {
-    await send(decision.events);
+    if (decision.events.length > 0) await send(decision.events);
   } catch (error) {
     // Not recorded as processed: GitHub redelivers, and the event ids let Inngest de-duplicate.
     console.error(`[github] could not send webhook events to Inngest: ${redactSecrets(error instanceof Error ? error.message : String(error))}`);

@@ -1,18 +1,12 @@
 // Decides what a verified GitHub delivery means for the factory: typed Inngest events to
 // send, or a reason to ignore it. Reads the database only to tell factory PRs apart.
-import {
-  githubCheckRunCompleted, githubCheckSuiteCompleted, githubIssueCommentCreated,
-  githubPullRequestClosed, githubReviewCommentCreated, githubReviewSubmitted,
-} from "@/lib/events";
+import { githubCheckSuiteCompleted, githubIssueCommentCreated, githubReviewSubmitted } from "@/lib/events";
 import { findFactoryPullRequest } from "./find-factory-pull-request";
 import { getFactoryLogin } from "./factory-identity";
 import { hasAnyFactoryMarker, isFactoryAuthored } from "./hidden-marker";
 import type { HumanReviewInput } from "./record-human-review";
 import type { RecordPullRequestClosedInput } from "./record-pull-request-closed";
-import {
-  checkRunPayloadSchema, checkSuitePayloadSchema, issueCommentPayloadSchema, pullRequestPayloadSchema,
-  reviewCommentPayloadSchema, reviewPayloadSchema, type WebhookRepository,
-} from "./webhook-payloads";
+import { checkSuitePayloadSchema, issueCommentPayloadSchema, pullRequestPayloadSchema, reviewPayloadSchema, type WebhookRepository } from "./webhook-payloads";
 
 export type WebhookEvent = { id: string; name: string; data: Record<string, unknown> };
 
@@ -59,18 +53,10 @@ export async function translateWebhook(input: { event: string; deliveryId: strin
       const humanReview = { pullRequestId: pr.id, githubReviewId: p.review.id, author: author.author, authorAssociation: author.authorAssociation, state: p.review.state, body: p.review.body };
       return { ...submitted, humanReview };
     }
-    case "pull_request_review_comment": {
-      const p = reviewCommentPayloadSchema.parse(payload);
-      if (p.action !== "created") return ignore(`action ${p.action} not handled`);
-      const pr = await factoryPr(p.repository, p.pull_request.number);
-      if (!pr) return ignore("not a factory pull request");
-      if (await isFactoryWriting(p.repository, p.comment)) return ignore("the factory's own comment");
-      const author = authorOf(p.comment.user, p.comment.author_association);
-      if (!author.isTrusted) return ignore(untrusted(author));
-      return accept(githubReviewCommentCreated.create({
-        ...prRef(deliveryId, p.repository, pr), commentId: p.comment.id, reviewId: p.comment.pull_request_review_id, ...author,
-      }), { subjectKey: `review-comment-${p.comment.id}` });
-    }
+    // An inline comment always belongs to a review, and GitHub sends pull_request_review.submitted
+    // for it too: address-review answers the review as a whole.
+    case "pull_request_review_comment":
+      return ignore("answered through its review (pull_request_review.submitted)");
     case "issue_comment": {
       const p = issueCommentPayloadSchema.parse(payload);
       if (p.action !== "created") return ignore(`action ${p.action} not handled`);
@@ -92,16 +78,9 @@ export async function translateWebhook(input: { event: string; deliveryId: strin
         deliveryId, repository: p.repository.full_name, headSha, headBranch: headBranch ?? pr.headBranch, conclusion: p.check_suite.conclusion,
       }));
     }
-    case "check_run": {
-      const p = checkRunPayloadSchema.parse(payload);
-      if (p.action !== "completed") return ignore(`action ${p.action} not handled`);
-      const headBranch = p.check_run.check_suite?.head_branch ?? null;
-      const pr = await findFactoryPullRequest({ owner: p.repository.owner.login, repo: p.repository.name, headBranch, headSha: p.check_run.head_sha });
-      if (!pr) return ignore("not a factory branch");
-      return accept(githubCheckRunCompleted.create({
-        deliveryId, repository: p.repository.full_name, headSha: p.check_run.head_sha, name: p.check_run.name, conclusion: p.check_run.conclusion,
-      }));
-    }
+    // CI waits for the whole suite (check_suite.completed); single check runs change nothing.
+    case "check_run":
+      return ignore("CI is read per check suite (check_suite.completed)");
     case "pull_request": {
       const p = pullRequestPayloadSchema.parse(payload);
       if (p.action !== "closed") return ignore(`action ${p.action} not handled`);
@@ -109,10 +88,12 @@ export async function translateWebhook(input: { event: string; deliveryId: strin
       if (!pr) return ignore("not a factory pull request");
       const isMerged = p.pull_request.merged === true;
       const closedAt = p.pull_request.merged_at ?? p.pull_request.closed_at;
-      return accept(
-        githubPullRequestClosed.create({ ...prRef(deliveryId, p.repository, pr), isMerged, mergeCommitSha: isMerged ? (p.pull_request.merge_commit_sha ?? null) : null }),
-        { closure: { owner: p.repository.owner.login, repo: p.repository.name, number: pr.number, isMerged, closedAt: closedAt ? new Date(closedAt) : undefined, mergeCommitSha: p.pull_request.merge_commit_sha } },
-      );
+      // Recorded here (the merge and its cost); no workflow waits on a closed pull request.
+      return {
+        outcome: "accepted",
+        events: [],
+        closure: { owner: p.repository.owner.login, repo: p.repository.name, number: pr.number, isMerged, closedAt: closedAt ? new Date(closedAt) : undefined, mergeCommitSha: p.pull_request.merge_commit_sha },
+      };
     }
     default:
       return ignore(`event ${event} not handled`);

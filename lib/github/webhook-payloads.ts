@@ -35,19 +35,6 @@ export const reviewPayloadSchema = z.object({
   }),
 });
 
-export const reviewCommentPayloadSchema = z.object({
-  action: z.string(),
-  repository,
-  pull_request: pullRequest,
-  comment: z.object({
-    id: z.number().int(),
-    pull_request_review_id: z.number().int().nullable(),
-    body: z.string(),
-    user,
-    author_association: z.string(),
-  }),
-});
-
 export const issueCommentPayloadSchema = z.object({
   action: z.string(),
   repository,
@@ -59,17 +46,6 @@ export const checkSuitePayloadSchema = z.object({
   action: z.string(),
   repository,
   check_suite: z.object({ head_sha: z.string(), head_branch: z.string().nullable(), conclusion: z.string().nullable() }),
-});
-
-export const checkRunPayloadSchema = z.object({
-  action: z.string(),
-  repository,
-  check_run: z.object({
-    head_sha: z.string(),
-    name: z.string(),
-    conclusion: z.string().nullable(),
-    check_suite: z.object({ head_branch: z.string().nullable() }).nullish(),
-  }),
 });
 
 export const pullRequestPayloadSchema = z.object({ action: z.string(), repository, pull_request: pullRequest });

@@ -200,14 +200,13 @@ describe("translation", () => {
     ]);
   });
 
-  it("check_run completed -> github/check_run.completed; on a foreign branch it is ignored", async () => {
+  it("check_run completed is ignored: CI is read per check suite", async () => {
     const p = example("check_run", "completed");
     p.check_run.check_suite.head_branch = branch;
-    await deliver("check_run", p, { deliveryId: "d-run" });
-    expect(inngestEvents.events.map((e) => e.name)).toEqual(["github/check_run.completed"]);
-    const foreign = example("check_run", "completed");
-    foreign.check_run.head_sha = "0".repeat(40);
-    expect((await deliver("check_run", foreign, { deliveryId: "d-run-foreign" })).body.reason).toBe("not a factory branch");
+    const response = await deliver("check_run", p, { deliveryId: "d-run" });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ status: "ignored", reason: "CI is read per check suite (check_suite.completed)" });
+    expect(inngestEvents.events).toEqual([]);
   });
 
   it("issue_comment on a factory PR -> github/issue_comment.created; on a plain issue it is ignored", async () => {
@@ -222,31 +221,30 @@ describe("translation", () => {
     ]);
   });
 
-  it("pull_request_review_comment created -> github/pull_request_review_comment.created", async () => {
+  it("pull_request_review_comment created is ignored: its review (pull_request_review.submitted) is answered", async () => {
     const p = example("pull_request_review_comment", "created");
     p.pull_request.head.ref = branch;
-    await deliver("pull_request_review_comment", p, { deliveryId: "d-review-comment" });
-    expect(inngestEvents.events).toEqual([
-      expect.objectContaining({ name: "github/pull_request_review_comment.created", data: expect.objectContaining({ commentId: 284312630, reviewId: 237895671 }) }),
-    ]);
+    const response = await deliver("pull_request_review_comment", p, { deliveryId: "d-review-comment" });
+    expect(response.body).toMatchObject({ status: "ignored", reason: "answered through its review (pull_request_review.submitted)" });
+    expect(inngestEvents.events).toEqual([]);
   });
 
-  it("pull_request closed (merged) records the merge with its cost once, and sends the event", async () => {
+  it("pull_request closed (merged) records the merge with its cost once, and sends no event", async () => {
     const p = example("pull_request", "closed");
     p.pull_request.head.ref = branch;
     p.pull_request.merged = true;
     p.pull_request.merged_at = "2026-11-28T12:00:00Z";
     expect((await deliver("pull_request", p, { deliveryId: "d-merged" })).status).toBe(202);
-    expect(inngestEvents.events).toEqual([
-      expect.objectContaining({ name: "github/pull_request.closed", data: expect.objectContaining({ isMerged: true, mergeCommitSha: "c4295bd74fb0f4fda03689c3df3f2803b658fd85" }) }),
-    ]);
+    expect(inngestEvents.events).toEqual([]);
     const row = await db.pullRequest.findFirstOrThrow({ where: { number: 2 } });
     expect(row.state).toBe("merged");
     expect(row.mergedAt?.toISOString()).toBe("2026-11-28T12:00:00.000Z");
     expect(row.costAtMergeUsd?.toString()).toBe("1.25");
     // GitHub may send the same close again under a new delivery id: still one merge event.
     await deliver("pull_request", p, { deliveryId: "d-merged-again" });
-    expect(await db.runEvent.count({ where: { runId, type: "pull_request.merged" } })).toBe(1);
+    const merged = await db.runEvent.findMany({ where: { runId, type: "pull_request.merged" } });
+    expect(merged).toHaveLength(1);
+    expect(merged[0].payload).toMatchObject({ number: 2, mergeCommitSha: "c4295bd74fb0f4fda03689c3df3f2803b658fd85" });
   });
 });
 
