@@ -3,7 +3,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
-import { finishRun } from "./finish-run";
+import { finishRun } from "./run-lifecycle";
 import { recordRunEvent } from "./record-run-event";
 import { streamRunEvents } from "./stream-run-events";
 

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { releaseAbandonedReservations, reserveBudget, settleCall } from "../llm/budget-guard";
-import { finishRun } from "../runs/finish-run";
+import { finishRun } from "../runs/run-lifecycle";
 import { toRunSummaryDto, runSummarySelect } from "../runs/to-run-dto";
 import { finishFollowUp, recordFollowUp, startFollowUp } from "./follow-up";
 

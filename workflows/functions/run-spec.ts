@@ -1,9 +1,7 @@
 // Runs one spec end to end: plan it into tasks, work the tasks in dependency waves (each wave
 // in parallel, one run-task per task), then set the final status and announce it.
 import { submitPlanInput } from "../../lib/agents/terminal-tools";
-import { concludeRun } from "../../lib/runs/conclude-run";
-import { finishRun } from "../../lib/runs/finish-run";
-import { startRun } from "../../lib/runs/start-run";
+import { concludeRun, finishRun, startRun } from "../../lib/runs/run-lifecycle";
 import { ensureRepositoryProfile } from "../../lib/repositories/repository-profile";
 import { loadRunContextOrThrow } from "../../lib/tasks/load-work-context";
 import { persistPlan } from "../../lib/tasks/persist-plan";
