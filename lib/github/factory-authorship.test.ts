@@ -11,7 +11,7 @@ import { getFactoryLogin } from "./factory-identity";
 import { resetGitHubClients } from "./get-github-client";
 import { hiddenMarker } from "./hidden-marker";
 import { postReview } from "./post-review";
-import { replyOnPullRequest } from "./reply-on-pull-request";
+import { replyOnPullRequest } from "./pull-requests";
 import { upsertStatusComment } from "./upsert-status-comment";
 
 const owner = "acme";

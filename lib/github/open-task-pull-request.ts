@@ -6,7 +6,7 @@ import { recordRunEvent } from "../runs/record-run-event";
 import { runPageUrl } from "../runs/to-run-dto";
 import type { GitHubClient } from "./create-github-client";
 import { buildBranchName } from "../git/build-branch-name";
-import { openDraftPullRequest } from "./open-draft-pull-request";
+import { openDraftPullRequest } from "./pull-requests";
 import { renderPullRequestBody } from "./render-pull-request-body";
 
 export async function openTaskPullRequest(input: { taskId: string; client?: GitHubClient }) {

@@ -3,7 +3,7 @@
 // with that outcome, and a review is marked handled.
 import type { SessionOutcome } from "../agents/session-outcome";
 import { db } from "../db";
-import { replyOnPullRequest } from "../github/reply-on-pull-request";
+import { replyOnPullRequest } from "../github/pull-requests";
 import { formatUsd } from "../money";
 import { describeNoTestCommand } from "../repositories/repository-profile-schema";
 import { recordRunEvent } from "../runs/record-run-event";

@@ -4,7 +4,7 @@
 import { db } from "../db";
 import { AppError } from "../errors";
 import { buildBranchName } from "../git/build-branch-name";
-import { createBranch } from "../github/create-branch";
+import { createBranch } from "../github/branches";
 import { recordRunEvent } from "../runs/record-run-event";
 
 export type TaskBranches = {

@@ -1,5 +1,5 @@
 import { db } from "../db";
-import { markPullRequestReady } from "../github/mark-pull-request-ready";
+import { markPullRequestReady } from "../github/pull-requests";
 import { recordRunEvent } from "../runs/record-run-event";
 import type { TaskContext } from "./load-work-context";
 
