@@ -7,7 +7,7 @@ import { db } from "../../lib/db";
 import { listWorkspaces } from "../../lib/git/cleanup-workspaces";
 import { resetEnvCache } from "../../lib/env";
 import { createRun } from "../../lib/runs/create-run";
-import { getRunDetailOrThrow } from "../../lib/runs/get-run-detail-or-throw";
+import { getRunDetailOrThrow } from "../../lib/runs/get-run-or-throw";
 import { estimateAttemptUsd } from "../../lib/tasks/coder-attempts";
 import { useScriptedModel } from "../agent-fixtures";
 import { startFakeSlack } from "../fake-slack";

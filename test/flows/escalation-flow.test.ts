@@ -6,7 +6,7 @@ import { describeRunEvent } from "../../lib/client/describe-run-event";
 import { db } from "../../lib/db";
 import { resetEnvCache } from "../../lib/env";
 import { createRun } from "../../lib/runs/create-run";
-import { getRunDetailOrThrow } from "../../lib/runs/get-run-detail-or-throw";
+import { getRunDetailOrThrow } from "../../lib/runs/get-run-or-throw";
 import { scriptedModel, useScriptedModel } from "../agent-fixtures";
 import { startFakeSlack } from "../fake-slack";
 import { createInngestHarness } from "../inngest-harness";

@@ -3,7 +3,7 @@
 // the model was told, from the request bodies the scripted server received.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { getRunDetailOrThrow } from "../../lib/runs/get-run-detail-or-throw";
+import { getRunDetailOrThrow } from "../../lib/runs/get-run-or-throw";
 import { resetEnvCache } from "../../lib/env";
 import { startFakeSlack } from "../fake-slack";
 import { createInngestHarness } from "../inngest-harness";

@@ -7,7 +7,7 @@ import { isActiveSession } from "../../../../lib/auth/session";
 import { sessionCookieName } from "../../../../lib/auth/session-cookie";
 import { toRerunPrefill, type NewRunPrefill } from "../../../../lib/client/rerun";
 import { AppError } from "../../../../lib/errors";
-import { getRunDetailOrThrow } from "../../../../lib/runs/get-run-detail-or-throw";
+import { getRunDetailOrThrow } from "../../../../lib/runs/get-run-or-throw";
 
 export const metadata: Metadata = { title: "New run" };
 
