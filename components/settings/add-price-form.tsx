@@ -5,12 +5,14 @@ import { useState, type FormEvent } from "react";
 import { ApiError } from "../../lib/client/api-fetch";
 import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFormValues } from "../../lib/client/parse-price-form";
 import { useSetModelPrice } from "../../lib/client/use-set-model-price";
+import { providerNames, type ProviderName } from "../../lib/llm/model-ref";
 import { Button } from "../ui/button";
 import { FieldError, FieldHint, Input, Label } from "../ui/input";
 import { useToast } from "../ui/toast";
 import { PriceInput, priceFieldLabels } from "./price-input";
 
-const PROVIDERS = ["openai-compatible", "openai", "anthropic"] as const;
+// The providers a model reference may name (lib/llm/model-ref.ts), the local OpenAI-compatible one first.
+const PROVIDERS = [...providerNames].sort((a, b) => Number(b === "openai-compatible") - Number(a === "openai-compatible"));
 const EMPTY_PRICES: PriceFormValues = { input: "", output: "", cacheRead: "", cacheWrite: "" };
 type FormErrors = PriceFieldErrors & { provider?: string; model?: string };
 
@@ -31,7 +33,7 @@ export function AddPriceForm() {
     setErrors({});
     const ref = `${provider}:${model.trim()}`;
     setPrice.mutate(
-      { provider: provider as (typeof PROVIDERS)[number], model: model.trim(), ...parsed.prices },
+      { provider: provider as ProviderName, model: model.trim(), ...parsed.prices },
       {
         onSuccess: () => {
           setModel("");

@@ -6,6 +6,7 @@ import type { RunStatus } from "../generated/prisma/enums";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { releaseRunReservations } from "../llm/budget-guard";
+import { formatUsd } from "../money";
 import { recordRunEvent } from "./record-run-event";
 import { activeRunStatuses, isActiveRunStatus, type FinalRunStatus } from "./run-status";
 
@@ -68,7 +69,7 @@ export async function concludeRun(runId: string): Promise<{ status: FinalRunStat
         ? "budget_exhausted"
         : "failed";
   const prs = run.tasks.filter((task) => task.pullRequest).length;
-  const summary = `${succeeded.length}/${run.tasks.length} tasks succeeded, ${prs} pull request(s), $${run.spentUsd.toFixed(4)} of $${run.budgetUsd.toFixed(2)} spent.`;
+  const summary = `${succeeded.length}/${run.tasks.length} tasks succeeded, ${prs} pull request(s), ${formatUsd(run.spentUsd.toNumber())} of ${formatUsd(run.budgetUsd.toNumber())} spent.`;
   const reason = status === "succeeded" ? undefined : run.tasks.filter((task) => task.status !== "succeeded").map((task) => `${task.key}: ${task.error ?? task.status}`).join("; ");
   await finishRun({ runId, status, summary, reason });
   return { status, summary };
