@@ -1,26 +1,34 @@
 // The summary of a session that callers (workflows, the CLI, the benchmark) act on.
+import { z } from "zod";
 import { db } from "../db";
+import { SessionStatus, StopReason } from "../generated/prisma/enums";
 import { parseTranscript } from "./transcript";
 import { deriveLoopState } from "./turn-metadata";
 
-export type StopReason = "finished" | "submitted" | "turn_limit" | "budget_exhausted" | "stuck" | "error";
+export type { StopReason };
 
-export type SessionOutcome = {
-  sessionId: string;
-  isDone: boolean;
-  status: "running" | "finished" | "stopped" | "failed";
-  stopReason: StopReason | null;
-  turns: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: string;
-  filesChanged: string[];
-  result: unknown;
-  error: string | null;
-  lastCommitSha: string | null;
-};
+/**
+ * A session's outcome as it crosses a workflow step boundary (serialised to JSON by the
+ * engine): validated on the way back in, never cast.
+ */
+export const sessionOutcomeSchema = z.object({
+  sessionId: z.string(),
+  isDone: z.boolean(),
+  status: z.enum(SessionStatus),
+  stopReason: z.enum(StopReason).nullable(),
+  turns: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  cacheReadTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(),
+  costUsd: z.string(),
+  filesChanged: z.array(z.string()),
+  result: z.unknown(),
+  error: z.string().nullable(),
+  lastCommitSha: z.string().nullable(),
+});
+
+export type SessionOutcome = z.infer<typeof sessionOutcomeSchema>;
 
 export async function readSessionOutcome(sessionId: string): Promise<SessionOutcome> {
   const session = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId } });
@@ -28,7 +36,7 @@ export async function readSessionOutcome(sessionId: string): Promise<SessionOutc
     sessionId,
     isDone: session.status !== "running",
     status: session.status,
-    stopReason: session.stopReason as StopReason | null,
+    stopReason: session.stopReason,
     turns: session.turns,
     inputTokens: session.inputTokens,
     outputTokens: session.outputTokens,

@@ -10,7 +10,7 @@ import { startPlanner } from "../../lib/tasks/start-role-session";
 import { inngest } from "@/lib/inngest";
 import { runCancelled, runFinished, runRequested } from "@/lib/events";
 import { runSessionSteps } from "../run-session-steps";
-import { runTask, type TaskOutcome } from "./run-task";
+import { runTask, taskOutcomeSchema, type TaskOutcome } from "./run-task";
 
 export const runSpec = inngest.createFunction(
   {
@@ -60,7 +60,7 @@ export const runSpec = inngest.createFunction(
         wave.map((task) =>
           step
             .invoke(`run-task-${task.key}`, { function: runTask, data: { runId, taskId: task.taskId } })
-            .then((outcome) => outcome as TaskOutcome)
+            .then((outcome) => taskOutcomeSchema.parse(outcome))
             .catch((error: Error): TaskOutcome => ({ taskId: task.taskId, status: "failed", reason: error.message })),
         ),
       );

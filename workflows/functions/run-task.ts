@@ -37,7 +37,9 @@ import { runTesterSteps } from "../tester-steps";
 
 const runTaskInput = z.object({ runId: z.string(), taskId: z.string() });
 
-export type TaskOutcome = { taskId: string; status: "succeeded" | "failed" | "budget_exhausted"; reason?: string };
+/** What run-spec gets back from invoking run-task (JSON across the step boundary, so validated there). */
+export const taskOutcomeSchema = z.object({ taskId: z.string(), status: z.enum(["succeeded", "failed", "budget_exhausted"]), reason: z.string().optional() });
+export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 
 const leaseHolder = (taskId: string) => `task:${taskId}`;
 
