@@ -22,6 +22,11 @@ export const runFinished = eventType("factory/run.finished", {
   }),
 });
 
+/** A user asked to work a failed task of an ended run again (lib/tasks/retry-task.ts). */
+export const taskRetryRequested = eventType("factory/task.retry.requested", {
+  schema: z.object({ runId, taskId: z.string().min(1).max(64) }),
+});
+
 /** A branch lease was given up (lib/tasks/branch-lease.ts): writers waiting for the branch re-try. */
 export const branchReleased = eventType("factory/branch.released", {
   schema: z.object({ key: z.string().min(1).max(600), holder: z.string().min(1).max(200) }),

@@ -3,6 +3,11 @@ import type { TaskDto } from "../../lib/client/run-types";
 import { formatUsd } from "../../lib/client/format";
 import { Card, CardHeader } from "../ui/card";
 import { RunStatusBadge } from "./run-status-badge";
+import { isRetryableRunStatus, isRetryableTaskStatus } from "../../lib/tasks/task-retry-rules";
+import { useRetryTask } from "../../lib/client/use-retry-task";
+import { useRun } from "../../lib/client/use-run";
+import { Button } from "../ui/button";
+import { useToast } from "../ui/toast";
 
 export function RunTasksTable({ runId, tasks, maxIterations }: { runId: string; tasks: TaskDto[]; maxIterations: number }) {
   return (
@@ -43,7 +48,10 @@ export function RunTasksTable({ runId, tasks, maxIterations }: { runId: string; 
                     {task.branch && <span className="block font-mono text-xs text-slate-500">{task.branch}</span>}
                   </td>
                   <td className="px-4 py-2">
-                    <RunStatusBadge status={task.status} />
+                    <span className="flex flex-wrap items-center gap-2">
+                      <RunStatusBadge status={task.status} />
+                      {isRetryableTaskStatus(task.status) && <RetryTaskButton runId={runId} taskKey={task.key} />}
+                    </span>
                   </td>
                   <td className="px-4 py-2 text-right tabular-nums text-slate-700">
                     {task.iteration} / {maxIterations}
@@ -66,5 +74,25 @@ export function RunTasksTable({ runId, tasks, maxIterations }: { runId: string; 
         )}
       </div>
     </Card>
+  );
+}
+
+/** Offered for a failed task once its run has ended; the server re-checks and says why not (toast). */
+function RetryTaskButton({ runId, taskKey }: { runId: string; taskKey: string }) {
+  const runStatus = useRun(runId).data?.status;
+  const retryTask = useRetryTask(runId);
+  const showToast = useToast();
+  if (!runStatus || !isRetryableRunStatus(runStatus)) return null;
+
+  const handleClick = () =>
+    retryTask.mutate(taskKey, {
+      onSuccess: () => showToast({ tone: "success", message: `Task ${taskKey} is being retried.` }),
+      onError: (error) => showToast({ tone: "error", title: `Could not retry task ${taskKey}`, message: error.message }),
+    });
+
+  return (
+    <Button variant="secondary" size="sm" aria-label={`Retry task ${taskKey}`} data-testid={`retry-task-${taskKey}`} onClick={handleClick} disabled={retryTask.isPending}>
+      {retryTask.isPending ? "Retrying…" : "Retry"}
+    </Button>
   );
 }

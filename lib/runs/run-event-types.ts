@@ -57,6 +57,8 @@ export const runEventPayloadSchemas = {
   "run.budget_exhausted": runFinished,
   ...Object.fromEntries(Object.values(TaskStatus).map((status) => [`task.${status}`, taskStatusChanged])) as Record<`task.${TaskStatus}`, typeof taskStatusChanged>,
   "task.started": z.looseObject({ taskKey: z.string(), branch: z.string(), baseBranch: z.string(), dependsOn: z.array(z.string()) }),
+  /** A user asked to work a failed task again (lib/tasks/retry-task.ts); the run is running again. */
+  "task.retry_requested": z.looseObject({ taskKey: z.string(), previousStatus: z.string(), previousRunStatus: z.string(), previousError: nullableString, remainingUsd: decimalUsd, message: z.string() }),
   "task.tests": z.looseObject({ taskKey: z.string(), iteration: z.number().int(), testResult: z.string(), passed: z.number().int().nullable(), failed: z.number().int().nullable(), isBlocking: z.boolean() }),
   "task.attempts.limited": z.looseObject({ taskKey: z.string(), requested: z.number().int(), running: z.number().int(), remainingUsd: decimalUsd, estimatePerAttemptUsd: decimalUsd, message: z.string() }),
   "task.attempts": z.looseObject({

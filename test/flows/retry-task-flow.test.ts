@@ -1,0 +1,146 @@
+// Retrying a failed task end to end: a run whose only task never converges within its
+// iterations ends failed; POST /api/runs/:id/tasks/:key/retry (the real route handler) sends
+// factory/task.retry.requested through the app's Inngest client to the in-process harness,
+// retry-task works the task again on its existing branch and PR, and the run ends succeeded.
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { db } from "../../lib/db";
+import { resetEnvCache } from "../../lib/env";
+import { startFakeSlack } from "../fake-slack";
+import { createInngestHarness } from "../inngest-harness";
+import { secretCanaries } from "../secret-canaries";
+import { plannerSubmits, requestRun, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
+
+const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 180_000 });
+process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
+const { functions } = await import("../../workflows");
+harness.register(...functions);
+const slack = await startFakeSlack();
+process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
+resetEnvCache();
+const retryRoute = await import("../../app/api/runs/[id]/tasks/[key]/retry/route");
+const loginRoute = await import("../../app/api/auth/login/route");
+afterAll(async () => {
+  await harness.close();
+  await slack.close();
+});
+
+const appOrigin = "http://localhost:3000"; // FACTORY_PUBLIC_URL's default
+const bearer = { authorization: `Bearer ${secretCanaries.FACTORY_API_TOKEN}` };
+const testCommand = "grep -qx hello hello.txt";
+let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
+afterEach(async () => world?.close());
+
+function retry(runId: string, key: string, headers: Record<string, string> = bearer): Promise<Response> {
+  return retryRoute.POST(
+    new Request(`${appOrigin}/api/runs/${runId}/tasks/${key}/retry`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{}" }),
+    { params: Promise.resolve({ id: runId, key }) },
+  );
+}
+
+async function loginCookie(): Promise<string> {
+  const response = await loginRoute.POST(
+    new Request(`${appOrigin}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: appOrigin },
+      body: JSON.stringify({ token: secretCanaries.FACTORY_API_TOKEN }),
+    }),
+  );
+  expect(response.status).toBe(200);
+  return response.headers.get("set-cookie")!.split(";")[0];
+}
+
+const planner = plannerSubmits([{ key: "greeting", title: "Greeting file", description: "Create hello.txt", acceptanceCriteria: ["hello.txt contains hello"], dependsOn: [] }]);
+const coderMisspells: RoleScript = (_request, turn) =>
+  turn === 1
+    ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "helo\n" } }] }
+    : { toolCalls: [{ name: "finish", args: { summary: "wrote hello.txt" } }] };
+const testerAddsNothing: RoleScript = () => ({ toolCalls: [{ name: "finish", args: { summary: "Nothing to add." } }] });
+const reviewerFollowsTests: RoleScript = (request) => {
+  const hasPassed = taskMessageOf(request).includes("Tests: passed");
+  return {
+    toolCalls: [
+      {
+        name: "submit_review",
+        args: hasPassed
+          ? { verdict: "approve", summary: "Looks right.", comments: [] }
+          : { verdict: "request_changes", summary: "hello.txt must contain exactly hello.", comments: [{ path: "hello.txt", line: 1, body: "Spelled wrong." }] },
+      },
+    ],
+  };
+};
+
+describe("retry a failed task", () => {
+  it("refuses what it must, then works the failed task again to a ready PR and the run ends succeeded", async () => {
+    // The first attempt's fixer gives up, so the task fails at the iteration limit; once the
+    // user retries, the fixer fixes the spelling.
+    let isRetried = false;
+    const fixer: RoleScript = (_request, turn) =>
+      isRetried && turn === 1
+        ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "hello\n" } }] }
+        : { toolCalls: [{ name: "finish", args: { summary: isRetried ? "fixed the spelling" : "no idea" } }] };
+    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderMisspells, tester: testerAddsNothing, reviewer: reviewerFollowsTests, fixer } });
+    const runId = await requestRun(world, harness.send, { maxIterations: 2, budgetUsd: 5 });
+    await harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 180_000 });
+    const failed = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { tasks: true } });
+    expect(failed.status).toBe("failed");
+    expect(failed.tasks.map((task) => task.status)).toEqual(["failed"]);
+    const taskId = failed.tasks[0].id;
+
+    // Who may ask: no credentials, a cookie from another origin, a malformed key.
+    expect((await retry(runId, "greeting", {})).status).toBe(401);
+    const cookie = await loginCookie();
+    expect((await retry(runId, "greeting", { cookie, origin: "http://evil.example" })).status).toBe(403);
+    const badKey = await retry(runId, "k".repeat(101));
+    expect(badKey.status).toBe(400);
+    expect(JSON.stringify(await badKey.json())).toContain("key");
+    expect((await retry(runId, "no-such-task")).status).toBe(404);
+
+    // A run with nothing left of its budget is refused, saying how to go on.
+    await db.run.update({ where: { id: runId }, data: { budgetUsd: failed.spentUsd } });
+    const broke = await retry(runId, "greeting");
+    expect(broke.status).toBe(409);
+    expect(JSON.stringify(await broke.json())).toMatch(/no budget left.*new run/);
+    await db.run.update({ where: { id: runId }, data: { budgetUsd: failed.budgetUsd } });
+    expect((await db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("failed");
+
+    // The app's own page (session cookie, same origin) retries it.
+    isRetried = true;
+    const accepted = await retry(runId, "greeting", { cookie, origin: appOrigin });
+    expect(accepted.status).toBe(202);
+    expect(await accepted.json()).toMatchObject({ runId, taskId, taskKey: "greeting", status: "pending", runStatus: "running" });
+    const retried = await harness.waitForRun({ functionId: "retry-task", where: (run) => run.event.data.runId === runId, timeoutMs: 180_000 });
+    expect(retried.error).toBeUndefined();
+    expect(retried.output).toEqual({ runId, taskId, taskStatus: "succeeded", status: "succeeded" });
+
+    const run = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { tasks: { include: { pullRequest: true } }, events: { orderBy: { seq: "asc" } }, llmCalls: true } });
+    expect(run.status).toBe("succeeded");
+    expect(run.error).toBeNull();
+    expect(run.finishedAt).not.toBeNull();
+    expect(run.tasks[0].status).toBe("succeeded");
+    expect(run.tasks[0].error).toBeNull();
+    // Money: the retry spent more, all of it counted, within the run's one budget.
+    expect(run.spentUsd.toNumber()).toBeGreaterThan(failed.spentUsd.toNumber());
+    expect(run.spentUsd.toNumber()).toBeLessThanOrEqual(run.budgetUsd.toNumber());
+    expect(run.spentUsd.toNumber()).toBeCloseTo(run.llmCalls.reduce((sum, call) => sum + call.costUsd.toNumber(), 0), 8);
+    expect(run.reservedUsd.toNumber()).toBe(0);
+    // The same branch and pull request, now ready: one PR, not two.
+    expect(world.github.state.pulls).toHaveLength(1);
+    expect(world.github.state.pulls[0].isDraft).toBe(false);
+    expect(world.github.state.pulls[0].head).toBe(failed.tasks[0].branch);
+    expect(await db.pullRequest.count({ where: { runId } })).toBe(1);
+    const types = run.events.map((event) => event.type);
+    expect(types.filter((type) => type === "pull_request.opened")).toHaveLength(1);
+    const retryAt = types.indexOf("task.retry_requested");
+    expect(retryAt).toBeGreaterThan(types.indexOf("run.failed"));
+    expect(types.slice(retryAt)).toEqual(expect.arrayContaining(["task.started", "task.succeeded", "run.succeeded"]));
+    expect(run.events[retryAt].payload).toMatchObject({ taskKey: "greeting", previousStatus: "failed", previousRunStatus: "failed" });
+    // The retry's fixer was told what was still wrong.
+    expect(taskMessageOf(sessionStarts(world.llm.requests, "fixer").at(-1)!)).toContain("Spelled wrong.");
+    expect(await db.branchLease.count()).toBe(0);
+
+    // A task that succeeded is not retried: 409 naming its state.
+    const again = await retry(runId, "greeting");
+    expect(again.status).toBe(409);
+    expect(JSON.stringify(await again.json())).toContain("greeting is succeeded");
+  }, 300_000);
+});
