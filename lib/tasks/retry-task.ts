@@ -9,6 +9,7 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import { formatUsd } from "../money";
 import { recordRunEvent } from "../runs/record-run-event";
+import { setTaskStatus } from "./set-task-status";
 import { isRetryableRunStatus, isRetryableTaskStatus, retryableRunStatuses, retryableTaskStatuses } from "./task-retry-rules";
 
 export const taskRetryParams = z.object({
@@ -70,4 +71,19 @@ export async function requestTaskRetry(options: { runId: string; taskKey: string
     return { runId: run.id, taskId: task.id, taskKey: task.key, status: "pending", runStatus: "running", remainingUsd: remaining.toFixed(6) };
     // The engine send is inside the transaction; give it time to answer (or fail) before Prisma's 5 s default ends it.
   }, { timeout: 30_000 });
+}
+
+/**
+ * After a retried task succeeded: the run's skipped tasks (run-spec skips later waves once a
+ * task fails) whose dependencies have all succeeded now, moved back to pending so retry-task
+ * works them too. Empty when none is ready: each call yields the next wave.
+ */
+export async function requeueReadySkippedTasks(options: { runId: string }): Promise<{ key: string; taskId: string }[]> {
+  const tasks = await db.task.findMany({ where: { runId: options.runId }, select: { id: true, key: true, status: true, dependsOn: true }, orderBy: { createdAt: "asc" } });
+  const succeeded = new Set(tasks.filter((task) => task.status === "succeeded").map((task) => task.key));
+  const ready = tasks.filter((task) => task.status === "skipped" && task.dependsOn.every((key) => succeeded.has(key)));
+  for (const task of ready) {
+    await setTaskStatus({ taskId: task.id, status: "pending", reason: "Its dependencies succeeded after a retry." });
+  }
+  return ready.map((task) => ({ key: task.key, taskId: task.id }));
 }

@@ -143,4 +143,46 @@ describe("retry a failed task", () => {
     expect(again.status).toBe(409);
     expect(JSON.stringify(await again.json())).toContain("greeting is succeeded");
   }, 300_000);
+
+  it("works the tasks that were skipped because the retried one failed, once it succeeds", async () => {
+    let isRetried = false;
+    const fixer: RoleScript = (_request, turn) =>
+      isRetried && turn === 1
+        ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "hello\n" } }] }
+        : { toolCalls: [{ name: "finish", args: { summary: isRetried ? "fixed the spelling" : "no idea" } }] };
+    // The dependent task writes its own file; its branch starts from the greeting's, whose tests it inherits.
+    const coder: RoleScript = (request, turn) =>
+      taskMessageOf(request).includes("bye.txt")
+        ? turn === 1
+          ? { toolCalls: [{ name: "write_file", args: { path: "bye.txt", content: "bye\n" } }] }
+          : { toolCalls: [{ name: "finish", args: { summary: "wrote bye.txt" } }] }
+        : coderMisspells(request, turn);
+    const twoTasks = plannerSubmits([
+      { key: "greeting", title: "Greeting file", description: "Create hello.txt", acceptanceCriteria: ["hello.txt contains hello"], dependsOn: [] },
+      { key: "farewell", title: "Farewell file", description: "Create bye.txt", acceptanceCriteria: ["bye.txt contains bye"], dependsOn: ["greeting"] },
+    ]);
+    world = await startFactoryWorld({ testCommand, roles: { planner: twoTasks, coder, tester: testerAddsNothing, reviewer: reviewerFollowsTests, fixer } });
+    const runId = await requestRun(world, harness.send, { maxIterations: 2, budgetUsd: 5 });
+    await harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 180_000 });
+    const statuses = async () => Object.fromEntries((await db.task.findMany({ where: { runId } })).map((task) => [task.key, task.status]));
+    expect(await statuses()).toEqual({ greeting: "failed", farewell: "skipped" });
+    // A skipped task is not itself retried: it comes back with the task it waits for.
+    const skipped = await retry(runId, "farewell");
+    expect(skipped.status).toBe(409);
+    expect(JSON.stringify(await skipped.json())).toContain("farewell is skipped");
+
+    isRetried = true;
+    expect((await retry(runId, "greeting")).status).toBe(202);
+    const retried = await harness.waitForRun({ functionId: "retry-task", where: (run) => run.event.data.runId === runId, timeoutMs: 240_000 });
+    expect(retried.output).toMatchObject({ taskStatus: "succeeded", status: "succeeded" });
+    expect(await statuses()).toEqual({ greeting: "succeeded", farewell: "succeeded" });
+    const run = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { tasks: { include: { pullRequest: true } } } });
+    expect(run.status).toBe("succeeded");
+    expect(run.spentUsd.toNumber()).toBeLessThanOrEqual(run.budgetUsd.toNumber());
+    // One PR per task; the dependent one stacked on the greeting's branch.
+    const pulls = world.github.state.pulls;
+    expect(pulls).toHaveLength(2);
+    const greeting = run.tasks.find((task) => task.key === "greeting")!;
+    expect(pulls.find((pull) => pull.head === run.tasks.find((task) => task.key === "farewell")!.branch)?.base).toBe(greeting.branch);
+  }, 400_000);
 });
