@@ -71,6 +71,19 @@ describe("deliverRunReport", () => {
     ]);
   });
 
+  it("reports again when a retried task ends the run again later, and only once for that ending", async () => {
+    const { run, message } = await seedReport({ status: "failed", spentUsd: 1 });
+    expect(await deliverRunReport({ runId: run.id, message })).toMatchObject({ status: "delivered" });
+    const [first] = await notificationsOf(run.id);
+    // The retry ends the run after the first report went out.
+    await db.run.update({ where: { id: run.id }, data: { status: "succeeded", finishedAt: new Date(first!.deliveredAt!.getTime() + 1) } });
+    const second = (await buildRunReport({ runId: run.id }))!;
+    expect(await deliverRunReport({ runId: run.id, message: second })).toMatchObject({ status: "delivered", attempts: 2 });
+    expect(await deliverRunReport({ runId: run.id, message: second })).toMatchObject({ status: "already_delivered" });
+    expect(bodiesFor(second)).toHaveLength(1);
+    expect(await notificationsOf(run.id)).toHaveLength(1);
+  });
+
   it("records a failed attempt without the webhook URL, then a retry delivers it, and a later call sends nothing", async () => {
     const { run, message } = await seedReport();
     slack.failNext(1, { status: 500 });

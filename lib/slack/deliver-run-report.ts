@@ -1,6 +1,7 @@
 // Delivers a run report to Slack, recording every attempt on the run's one Notification row
-// and as a RunEvent; once delivered, retries and re-runs send nothing. It never touches the run's status: the run has
-// already finished, and a Slack outage must not rewrite its outcome.
+// and as a RunEvent; once delivered, retries and re-runs send nothing until the run ends again
+// (a retried task). It never touches the run's status: the run has already finished, and a
+// Slack outage must not rewrite its outcome.
 import type { Notification } from "../generated/prisma/client";
 import { db } from "../db";
 import { getEnv } from "../env";
@@ -24,7 +25,11 @@ export type RunReportDelivery = {
 export async function deliverRunReport(options: { runId: string; message: SlackMessage }): Promise<RunReportDelivery> {
   const { runId, message } = options;
   const notification = await findOrCreateNotification(runId, message);
-  if (notification.deliveredAt) return { status: "already_delivered", notificationId: notification.id, attempts: notification.attempts };
+  // A report says how the run ended; a retried task can end it again, later, which deserves its own.
+  const { finishedAt } = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { finishedAt: true } });
+  if (notification.deliveredAt && (!finishedAt || notification.deliveredAt >= finishedAt)) {
+    return { status: "already_delivered", notificationId: notification.id, attempts: notification.attempts };
+  }
 
   const webhookUrl = getEnv().SLACK_WEBHOOK_URL;
   if (!webhookUrl) {

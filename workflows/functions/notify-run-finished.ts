@@ -8,7 +8,9 @@ import { inngest } from "@/lib/inngest";
 import { runFinished } from "@/lib/events";
 
 export const notifyRunFinished = inngest.createFunction(
-  { id: "notify-run-finished", retries: 5, triggers: [runFinished], idempotency: "event.data.runId" },
+  // No idempotency key on the run id: a retried task ends the run again and that gets its own
+  // report; deliverRunReport sends once per ending, whatever repeats.
+  { id: "notify-run-finished", retries: 5, triggers: [runFinished] },
   async ({ event, step }) => {
     const { runId } = event.data;
     const message = await step.run("build-run-report", () => buildRunReport({ runId }));
