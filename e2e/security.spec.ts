@@ -89,34 +89,41 @@ test.describe("cross-site request forgery", () => {
   });
 });
 
+/**
+ * The server refused the upload at its cap and hung up. It answers first; but with the client
+ * still sending, the kernel may reset the connection and drop that answer before the client
+ * reads it (a race of TCP, not of the app), so the status is checked whenever it arrived.
+ */
+function expectCutOffAtCap(result: Awaited<ReturnType<typeof uploadUntilAnswered>>, options: { status: number; maxBytesSent: number }) {
+  if (!result.isReset) expect(result.status).toBe(options.status);
+  expect(result.bodyBytesSent).toBeLessThan(options.maxBytesSent);
+  expect(result.isClosedByServer || result.isReset).toBe(true);
+}
+
 test.describe("request bodies", () => {
   test("a declared oversize body is refused with 413 before any of it is read, and the connection is closed", async () => {
     const result = await uploadUntilAnswered({
       port: appPort(), path: "/api/runs", headers: { ...auth(), "content-type": "application/json" },
       declaredLength: 300 * 1024 * 1024, maxBodyBytes: 300 * 1024 * 1024,
     });
-    expect(result.status).toBe(413);
-    expect(JSON.parse(result.body).error.code).toBe("payload_too_large");
     // Answered while this client had sent only a sliver of the declared 300 MB.
-    expect(result.bodyBytesSent).toBeLessThan(16 * 1024 * 1024);
-    expect(result.isClosedByServer).toBe(true);
+    expectCutOffAtCap(result, { status: 413, maxBytesSent: 16 * 1024 * 1024 });
+    // The JSON error may be cut short by the same reset; what arrived names the code.
+    if (!result.isReset && result.body) expect(result.body).toContain('"code":"payload_too_large"');
   });
 
   test("a chunked body with no length is cut off at the cap (256 KB for the API), not buffered whole", async () => {
     const result = await uploadUntilAnswered({
       port: appPort(), path: "/api/runs", headers: { ...auth(), "content-type": "application/json" }, maxBodyBytes: 200 * 1024 * 1024,
     });
-    expect(result.status).toBe(413);
-    expect(result.bodyBytesSent).toBeLessThan(32 * 1024 * 1024);
-    expect(result.isClosedByServer).toBe(true);
+    expectCutOffAtCap(result, { status: 413, maxBytesSent: 32 * 1024 * 1024 });
   });
 
   test("login bodies are capped at 4 KB", async () => {
     const result = await uploadUntilAnswered({
       port: appPort(), path: "/api/auth/login", headers: { origin: baseUrl(), "content-type": "application/json" }, maxBodyBytes: 200 * 1024 * 1024,
     });
-    expect(result.status).toBe(413);
-    expect(result.bodyBytesSent).toBeLessThan(32 * 1024 * 1024);
+    expectCutOffAtCap(result, { status: 413, maxBytesSent: 32 * 1024 * 1024 });
   });
 
   test("an unsigned webhook is refused before its body is read; a signed-looking one is cut off at 2 MB", async () => {
@@ -124,17 +131,14 @@ test.describe("request bodies", () => {
       port: appPort(), path: "/api/github/webhook", headers: { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": "d1" },
       maxBodyBytes: 200 * 1024 * 1024,
     });
-    expect(unsigned.status).toBe(401);
-    expect(unsigned.bodyBytesSent).toBeLessThan(32 * 1024 * 1024);
+    expectCutOffAtCap(unsigned, { status: 401, maxBytesSent: 32 * 1024 * 1024 });
 
     const forged = await uploadUntilAnswered({
       port: appPort(), path: "/api/github/webhook",
       headers: { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": "d2", "x-hub-signature-256": `sha256=${"0".repeat(64)}` },
       maxBodyBytes: 200 * 1024 * 1024,
     });
-    expect(forged.status).toBe(413);
-    expect(forged.bodyBytesSent).toBeLessThan(32 * 1024 * 1024);
-    expect(forged.isClosedByServer).toBe(true);
+    expectCutOffAtCap(forged, { status: 413, maxBytesSent: 32 * 1024 * 1024 });
   });
 
   test("a correctly signed small webhook still goes through", async ({ request }) => {

@@ -11,6 +11,12 @@ export type RawUploadResult = {
   bodyBytesSent: number;
   /** True when the server ended the connection after answering. */
   isClosedByServer: boolean;
+  /**
+   * The server reset the connection. A server that stops reading and closes while body bytes
+   * are still arriving makes the kernel send RST, which can discard its answer before this
+   * client reads it: a race of TCP, not of the app.
+   */
+  isReset: boolean;
 };
 
 export async function uploadUntilAnswered(options: {
@@ -41,7 +47,11 @@ export async function uploadUntilAnswered(options: {
   let bodyBytesSent = 0;
   let sentWhenAnswered = 0;
   const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
-  socket.on("error", () => undefined); // EPIPE / ECONNRESET once the server closes: expected
+  let isReset = false;
+  // EPIPE / ECONNRESET once the server closes: expected.
+  socket.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "ECONNRESET") isReset = true;
+  });
   socket.on("data", (data: Buffer) => {
     received = Buffer.concat([received, data]);
     if (!isAnswered && received.includes("\r\n\r\n")) {
@@ -82,7 +92,7 @@ export async function uploadUntilAnswered(options: {
   const [headText, ...bodyParts] = text.split("\r\n\r\n");
   const [statusLine, ...headerLines] = headText.split("\r\n");
   const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
-  return { status: Number(statusLine.split(" ")[1]), headers, body: decodeChunked(bodyParts.join("\r\n\r\n"), headers), bodyBytesSent: sentWhenAnswered, isClosedByServer };
+  return { status: Number(statusLine.split(" ")[1]), headers, body: decodeChunked(bodyParts.join("\r\n\r\n"), headers), bodyBytesSent: sentWhenAnswered, isClosedByServer, isReset };
 }
 
 /** Resolves true on the server's FIN; false if the client stopped the wait first (never here). */
