@@ -1,4 +1,4 @@
-import { AppError } from "../errors";
+import { AppError } from "@/lib/errors";
 
 export type PlannedTaskRef = { key: string; dependsOn: string[] };
 
