@@ -2,7 +2,7 @@
 // without holding a worker, and wakes when the holder lets go. Inngest's concurrency keys count
 // executing steps, not runs, so they cannot keep two runs off one branch; this can.
 import type { GetStepTools } from "inngest";
-import { acquireBranchLease, releaseBranchLease as releaseLease } from "@/lib/tasks/branch-lease";
+import { acquireBranchLease, releaseBranchLease as releaseLease } from "../lib/tasks/branch-lease";
 import type { inngest } from "@/lib/inngest";
 import { branchReleased } from "@/lib/events";
 

@@ -4,7 +4,7 @@
 // after each event or every few minutes (several suites, or an event that slipped in between
 // the read and the wait), until a deadline.
 import type { GetStepTools } from "inngest";
-import { ciTimedOutLine, readTaskCi, type TaskCi } from "@/lib/tasks/read-task-ci";
+import { ciTimedOutLine, readTaskCi, type TaskCi } from "../lib/tasks/read-task-ci";
 import type { inngest } from "@/lib/inngest";
 import { githubCheckSuiteCompleted } from "@/lib/events";
 

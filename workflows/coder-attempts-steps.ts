@@ -3,15 +3,15 @@
 // every other attempt), a reviewer only among attempts the checks cannot separate, then the
 // winner onto the task's branch and every attempt branch deleted. The rule: lib/tasks/coder-attempts.ts.
 import type { GetStepTools } from "inngest";
-import type { SessionOutcome } from "@/lib/agents/session-outcome";
-import { submitReviewInput } from "@/lib/agents/terminal-tools";
+import type { SessionOutcome } from "../lib/agents/session-outcome";
+import { submitReviewInput } from "../lib/agents/terminal-tools";
 import {
   adoptWinningAttempt, checkCoderAttempt, rankAttempts, recordAttemptsOutcome, startAttemptReview, startCoderAttempt, tiedOnChecks,
   type AttemptCandidate, type AttemptCheck, type AttemptSlot, type CoderAttemptsPlan,
-} from "@/lib/tasks/coder-attempts";
-import type { TaskContext } from "@/lib/tasks/load-work-context";
-import type { TestOverlay } from "@/lib/tasks/run-task-checks";
-import type { FailOnBaseProof } from "@/lib/testing";
+} from "../lib/tasks/coder-attempts";
+import type { TaskContext } from "../lib/tasks/load-work-context";
+import type { TestOverlay } from "../lib/tasks/run-task-checks";
+import type { FailOnBaseProof } from "../lib/testing";
 import type { inngest } from "@/lib/inngest";
 import { runSessionSteps } from "./run-session-steps";
 import { runTesterSteps } from "./tester-steps";

@@ -2,7 +2,7 @@
 // worker loses at most one chunk and the next attempt resumes on any worker.
 import type { GetStepTools } from "inngest";
 import { sessionOutcomeSchema, type SessionOutcome } from "@/lib/agents/session-outcome";
-import { runSessionChunk } from "@/lib/tasks/run-session-chunk";
+import { runSessionChunk } from "../lib/tasks/run-session-chunk";
 import type { inngest } from "@/lib/inngest";
 
 type Step = GetStepTools<typeof inngest>;

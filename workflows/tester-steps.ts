@@ -2,11 +2,11 @@
 // are then proven to fail on the base commit (fail-to-pass, first half). A test that passes
 // there goes back to it, up to maxTesterSessions sessions.
 import type { GetStepTools } from "inngest";
-import type { TaskContext } from "@/lib/tasks/load-work-context";
-import { attemptCheckoutKey, openSessionWorkspace, taskCheckoutKey } from "@/lib/tasks/open-session-workspace";
-import { proveTesterTests } from "@/lib/tasks/prove-tester-tests";
-import { describeTask, startRoleSession } from "@/lib/tasks/start-role-session";
-import type { FailOnBaseProof } from "@/lib/testing";
+import type { TaskContext } from "../lib/tasks/load-work-context";
+import { attemptCheckoutKey, openSessionWorkspace, taskCheckoutKey } from "../lib/tasks/open-session-workspace";
+import { proveTesterTests } from "../lib/tasks/prove-tester-tests";
+import { describeTask, startRoleSession } from "../lib/tasks/start-role-session";
+import type { FailOnBaseProof } from "../lib/testing";
 import type { inngest } from "@/lib/inngest";
 import { runSessionSteps } from "./run-session-steps";
 

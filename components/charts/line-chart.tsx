@@ -5,7 +5,7 @@ import { AxisBottom, AxisLeft, AxisRight } from "@visx/axis";
 import { Group } from "@visx/group";
 import { scaleLinear, scalePoint } from "@visx/scale";
 import { LinePath } from "@visx/shape";
-import { cx } from "@/lib/client/cx";
+import { cx } from "../../lib/client/cx";
 import { ChartDataTable } from "./chart-data-table";
 
 export type LineSeries = {

@@ -1,13 +1,13 @@
 // The return-on-investment page: what the factory spent, on what, and what it got back.
 // A server component: the data is already aggregated, and the charts render to SVG here.
 import Link from "next/link";
-import type { InsightsDto } from "@/lib/insights/get-insights";
-import { formatUsd } from "@/lib/client/format";
-import { BarChart } from "@/components/charts/bar-chart";
-import { LineChart } from "@/components/charts/line-chart";
-import { buttonClasses } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
-import { Input, Label } from "@/components/ui/input";
+import type { InsightsDto } from "../../lib/insights/get-insights";
+import { formatUsd } from "../../lib/client/format";
+import { BarChart } from "../charts/bar-chart";
+import { LineChart } from "../charts/line-chart";
+import { buttonClasses } from "../ui/button";
+import { Card, CardHeader } from "../ui/card";
+import { Input, Label } from "../ui/input";
 
 type InsightsViewProps = { requested: { from?: string; to?: string } } & ({ insights: InsightsDto; error?: undefined } | { insights?: undefined; error: string });
 

@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { buttonClasses } from "@/components/ui/button";
-import { cx } from "@/lib/client/cx";
+import { buttonClasses } from "../ui/button";
+import { cx } from "../../lib/client/cx";
 import { LogoutButton } from "./logout-button";
 import { ThemeToggle } from "./theme-toggle";
 

@@ -1,9 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useLogout } from "@/lib/client/use-session";
-import { Button } from "@/components/ui/button";
-import { useToast } from "@/components/ui/toast";
+import { useLogout } from "../../lib/client/use-session";
+import { Button } from "../ui/button";
+import { useToast } from "../ui/toast";
 
 export function LogoutButton() {
   const router = useRouter();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { applyThemeChoice, readThemeChoice, THEME_CHOICES, type ThemeChoice } from "@/lib/client/theme";
+import { applyThemeChoice, readThemeChoice, THEME_CHOICES, type ThemeChoice } from "../../lib/client/theme";
 
 const LABELS: Record<ThemeChoice, string> = { system: "System", light: "Light", dark: "Dark" };
 const ICONS: Record<ThemeChoice, string> = { system: "◐", light: "☀", dark: "☾" };

@@ -1,12 +1,12 @@
 // The profile edit form's values as typed, and their parsing with the API's own schema, so
 // the form shows the same field errors the server would answer with.
-import type { ApiFieldError } from "@/lib/client/api-fetch";
+import type { ApiFieldError } from "../../lib/client/api-fetch";
 import {
   profileCommandNames,
   updateRepositoryProfileInput,
   type RepositoryProfile,
   type UpdateRepositoryProfileInput,
-} from "@/lib/repositories/repository-profile-schema";
+} from "../../lib/repositories/repository-profile-schema";
 
 export type ProfileFieldName = (typeof profileCommandNames)[number] | "hasCi" | "followUpBudgetUsd" | "coderAttempts";
 export type ProfileFormValues = Record<(typeof profileCommandNames)[number] | "followUpBudgetUsd" | "coderAttempts", string> & { hasCi: boolean };

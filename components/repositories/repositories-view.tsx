@@ -1,8 +1,8 @@
 "use client";
 
-import { useRepositories } from "@/lib/client/use-repositories";
-import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
+import { useRepositories } from "../../lib/client/use-repositories";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
 import { RepositoryProfileCard } from "./repository-profile-card";
 
 /** Every repository the factory has worked on, with its profile. */

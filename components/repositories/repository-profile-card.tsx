@@ -4,15 +4,15 @@
 // branch anew.
 
 import { useState } from "react";
-import { ApiError } from "@/lib/client/api-fetch";
-import { formatUsdCents } from "@/lib/client/format";
-import { useDetectRepositoryProfile, useUpdateRepositoryProfile } from "@/lib/client/use-repositories";
-import { profileCommandNames, type RepositoryProfile } from "@/lib/repositories/repository-profile-schema";
-import { RelativeTime } from "@/components/runs/relative-time";
-import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { useToast } from "@/components/ui/toast";
+import { ApiError } from "../../lib/client/api-fetch";
+import { formatUsdCents } from "../../lib/client/format";
+import { useDetectRepositoryProfile, useUpdateRepositoryProfile } from "../../lib/client/use-repositories";
+import { profileCommandNames, type RepositoryProfile } from "../../lib/repositories/repository-profile-schema";
+import { RelativeTime } from "../runs/relative-time";
+import { Badge } from "../ui/badge";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
+import { useToast } from "../ui/toast";
 import { commandLabels, parseProfileForm, pickProfileFieldErrors, toFormValues, type ProfileFieldErrors, type ProfileFormValues } from "./profile-form-values";
 import { RepositoryProfileForm } from "./repository-profile-form";
 

@@ -3,9 +3,9 @@
 // attempts, each with its error inline under the field.
 
 import type { FormEvent } from "react";
-import { maxCoderAttempts, maxFollowUpBudgetUsd, profileCommandNames } from "@/lib/repositories/repository-profile-schema";
-import { Button } from "@/components/ui/button";
-import { FieldError, FieldHint, Input, Label } from "@/components/ui/input";
+import { maxCoderAttempts, maxFollowUpBudgetUsd, profileCommandNames } from "../../lib/repositories/repository-profile-schema";
+import { Button } from "../ui/button";
+import { FieldError, FieldHint, Input, Label } from "../ui/input";
 import { commandLabels, type ProfileFieldErrors, type ProfileFieldName, type ProfileFormValues } from "./profile-form-values";
 
 const commandHints: Record<(typeof profileCommandNames)[number], string> = {

@@ -1,8 +1,8 @@
 "use client";
 
-import { useCancelRun } from "@/lib/client/use-cancel-run";
-import { Button } from "@/components/ui/button";
-import { useToast } from "@/components/ui/toast";
+import { useCancelRun } from "../../lib/client/use-cancel-run";
+import { Button } from "../ui/button";
+import { useToast } from "../ui/toast";
 
 /** Cancels after a native confirm dialog (Playwright: accept it with page.once("dialog")). */
 export function CancelRunButton({ runId }: { runId: string }) {

@@ -1,8 +1,8 @@
 // Per task: failing tests, review findings and cumulative cost per iteration. Falling lines
 // with a flattening cost mean the loop converges; flat lines with a climbing cost mean it burns money.
-import type { TaskIterationPointDto } from "@/lib/client/run-types";
-import { formatUsd } from "@/lib/client/format";
-import { LineChart } from "@/components/charts/line-chart";
+import type { TaskIterationPointDto } from "../../lib/client/run-types";
+import { formatUsd } from "../../lib/client/format";
+import { LineChart } from "../charts/line-chart";
 
 export function ConvergenceChart({ points, taskKey, isCompact = false }: { points: TaskIterationPointDto[]; taskKey: string; isCompact?: boolean }) {
   if (points.length === 0) {

@@ -1,5 +1,5 @@
-import { formatUsd, formatUsdCents, toPercent } from "@/lib/client/format";
-import { ProgressBar } from "@/components/ui/progress-bar";
+import { formatUsd, formatUsdCents, toPercent } from "../../lib/client/format";
+import { ProgressBar } from "../ui/progress-bar";
 
 /** Tone of a budget bar: amber past 80 %, red once the budget is used up. */
 export function budgetTone(spentUsd: number, budgetUsd: number) {

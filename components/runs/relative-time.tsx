@@ -1,7 +1,7 @@
 "use client";
 
-import { formatAge, formatDateTime } from "@/lib/client/format";
-import { useNow } from "@/lib/client/use-now";
+import { formatAge, formatDateTime } from "../../lib/client/format";
+import { useNow } from "../../lib/client/use-now";
 
 /** "3m ago", kept fresh, with the exact time on hover. */
 export function RelativeTime({ iso }: { iso: string }) {

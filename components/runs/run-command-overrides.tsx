@@ -2,7 +2,7 @@
 // The new-run form's "Advanced" disclosure: this run's own setup and test commands. Left
 // empty, the repository's profile decides; "None for this run" sends "" (no such step).
 
-import { FieldError, FieldHint, Input, Label } from "@/components/ui/input";
+import { FieldError, FieldHint, Input, Label } from "../ui/input";
 
 export type CommandOverrideName = "setupCommand" | "testCommand";
 export type CommandOverrideValues = Record<CommandOverrideName, { command: string; isOff: boolean }>;

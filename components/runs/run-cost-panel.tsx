@@ -1,10 +1,10 @@
 "use client";
 
-import type { RunDetailDto } from "@/lib/client/run-types";
-import { formatDuration, formatTokens, formatUsd, formatUsdCents, toPercent } from "@/lib/client/format";
-import { Card } from "@/components/ui/card";
-import { ProgressBar } from "@/components/ui/progress-bar";
-import { useNow } from "@/lib/client/use-now";
+import type { RunDetailDto } from "../../lib/client/run-types";
+import { formatDuration, formatTokens, formatUsd, formatUsdCents, toPercent } from "../../lib/client/format";
+import { Card } from "../ui/card";
+import { ProgressBar } from "../ui/progress-bar";
+import { useNow } from "../../lib/client/use-now";
 import { budgetTone } from "./cost-meter";
 
 /** Spent against budget, front and centre: the number a team judges the factory by. */

@@ -1,8 +1,8 @@
-import type { RunEventDto } from "@/lib/client/run-types";
-import type { StreamStatus } from "@/lib/client/use-run-events";
-import { describeRunEvent } from "@/lib/client/describe-run-event";
-import { formatClockTime, formatDateTime, formatUsdDelta } from "@/lib/client/format";
-import { Card, CardHeader } from "@/components/ui/card";
+import type { RunEventDto } from "../../lib/client/run-types";
+import type { StreamStatus } from "../../lib/client/use-run-events";
+import { describeRunEvent } from "../../lib/client/describe-run-event";
+import { formatClockTime, formatDateTime, formatUsdDelta } from "../../lib/client/format";
+import { Card, CardHeader } from "../ui/card";
 import { StreamStatusIndicator } from "./stream-status";
 
 /** The run's progress log, newest first, as it streams in. */

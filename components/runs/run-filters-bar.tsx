@@ -2,10 +2,10 @@
 // Status, repository and title search for the runs list. Writes the URL; the list reads it.
 import { useEffect, useRef, useState } from "react";
 import { formatStatus } from "./run-status-badge";
-import { hasRunFilters, isValidRepoFilter, RUN_STATUS_OPTIONS, type RunFilters } from "@/lib/client/run-filters";
-import type { RunStatus } from "@/lib/client/run-types";
-import { Button } from "@/components/ui/button";
-import { FieldError, Input, Label } from "@/components/ui/input";
+import { hasRunFilters, isValidRepoFilter, RUN_STATUS_OPTIONS, type RunFilters } from "../../lib/client/run-filters";
+import type { RunStatus } from "../../lib/client/run-types";
+import { Button } from "../ui/button";
+import { FieldError, Input, Label } from "../ui/input";
 
 const TYPING_DEBOUNCE_MS = 300;
 

@@ -3,9 +3,9 @@
 // configured model (FACTORY_MODEL_<ROLE>, else FACTORY_MODEL); a comma-separated list is a
 // ladder (the coder's attempts take them in turn; other roles climb it when a task stalls).
 
-import { agentRoles, modelRefExample, type AgentRoleName } from "@/lib/llm/model-ref";
-import type { RoleModelTexts } from "@/lib/client/rerun";
-import { FieldError, FieldHint, Input, Label } from "@/components/ui/input";
+import { agentRoles, modelRefExample, type AgentRoleName } from "../../lib/llm/model-ref";
+import type { RoleModelTexts } from "../../lib/client/rerun";
+import { FieldError, FieldHint, Input, Label } from "../ui/input";
 
 export function RunModelFields(props: {
   values: RoleModelTexts;

@@ -1,6 +1,6 @@
-import type { RunDetailDto, RunStatus } from "@/lib/client/run-types";
-import { formatUsd, formatUsdCents } from "@/lib/client/format";
-import { cx } from "@/lib/client/cx";
+import type { RunDetailDto, RunStatus } from "../../lib/client/run-types";
+import { formatUsd, formatUsdCents } from "../../lib/client/format";
+import { cx } from "../../lib/client/cx";
 import { Markdown } from "./markdown";
 
 const OUTCOME_STYLES: Partial<Record<RunStatus, { headline: string; className: string }>> = {

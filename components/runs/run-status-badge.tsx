@@ -1,5 +1,5 @@
-import type { RunStatus, TaskStatus } from "@/lib/client/run-types";
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import type { RunStatus, TaskStatus } from "../../lib/client/run-types";
+import { Badge, type BadgeTone } from "../ui/badge";
 
 const STATUS_TONES: Record<RunStatus | TaskStatus, BadgeTone> = {
   queued: "neutral",

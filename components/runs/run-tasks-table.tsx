@@ -1,13 +1,13 @@
 import Link from "next/link";
-import type { TaskDto } from "@/lib/client/run-types";
-import { formatUsd } from "@/lib/client/format";
-import { Card, CardHeader } from "@/components/ui/card";
+import type { TaskDto } from "../../lib/client/run-types";
+import { formatUsd } from "../../lib/client/format";
+import { Card, CardHeader } from "../ui/card";
 import { RunStatusBadge } from "./run-status-badge";
-import { isRetryableRunStatus, isRetryableTaskStatus } from "@/lib/tasks/task-retry-rules";
-import { useRetryTask } from "@/lib/client/use-retry-task";
-import { useRun } from "@/lib/client/use-run";
-import { Button } from "@/components/ui/button";
-import { useToast } from "@/components/ui/toast";
+import { isRetryableRunStatus, isRetryableTaskStatus } from "../../lib/tasks/task-retry-rules";
+import { useRetryTask } from "../../lib/client/use-retry-task";
+import { useRun } from "../../lib/client/use-run";
+import { Button } from "../ui/button";
+import { useToast } from "../ui/toast";
 
 export function RunTasksTable({ runId, tasks, maxIterations }: { runId: string; tasks: TaskDto[]; maxIterations: number }) {
   return (

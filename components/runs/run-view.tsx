@@ -1,14 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { ApiError } from "@/lib/client/api-fetch";
-import { useRun } from "@/lib/client/use-run";
-import { isActiveRunStatus } from "@/lib/runs/run-status";
-import { useRunEvents } from "@/lib/client/use-run-events";
-import { useDocumentTitle } from "@/lib/client/use-document-title";
-import { formatUsd } from "@/lib/client/format";
-import { Button, buttonClasses } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
+import { ApiError } from "../../lib/client/api-fetch";
+import { useRun } from "../../lib/client/use-run";
+import { isActiveRunStatus } from "../../lib/runs/run-status";
+import { useRunEvents } from "../../lib/client/use-run-events";
+import { useDocumentTitle } from "../../lib/client/use-document-title";
+import { formatUsd } from "../../lib/client/format";
+import { Button, buttonClasses } from "../ui/button";
+import { Card } from "../ui/card";
 import { CancelRunButton } from "./cancel-run-button";
 import { Markdown } from "./markdown";
 import { RunCostPanel } from "./run-cost-panel";

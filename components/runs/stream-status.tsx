@@ -1,5 +1,5 @@
-import type { StreamStatus } from "@/lib/client/use-run-events";
-import { cx } from "@/lib/client/cx";
+import type { StreamStatus } from "../../lib/client/use-run-events";
+import { cx } from "../../lib/client/cx";
 
 export function StreamStatusIndicator({ status }: { status: StreamStatus }) {
   const isLive = status === "live";

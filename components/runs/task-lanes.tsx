@@ -4,11 +4,11 @@
 // detail (sessions, iterations); the "now" line comes straight from the SSE stream.
 import Link from "next/link";
 import { useMemo } from "react";
-import type { RunEventDto, TaskDto, TaskSessionDto } from "@/lib/client/run-types";
-import { cx } from "@/lib/client/cx";
-import { formatUsd } from "@/lib/client/format";
-import { describeToolAction, describeToolActivity, latestToolActivity, type ToolActivity } from "@/lib/client/tool-activity";
-import { Card, CardHeader } from "@/components/ui/card";
+import type { RunEventDto, TaskDto, TaskSessionDto } from "../../lib/client/run-types";
+import { cx } from "../../lib/client/cx";
+import { formatUsd } from "../../lib/client/format";
+import { describeToolAction, describeToolActivity, latestToolActivity, type ToolActivity } from "../../lib/client/tool-activity";
+import { Card, CardHeader } from "../ui/card";
 import { ConvergenceChart } from "./convergence-chart";
 import { RunStatusBadge } from "./run-status-badge";
 

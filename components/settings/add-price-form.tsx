@@ -2,13 +2,13 @@
 // Prices a model no list knows (a local vLLM, a new release), or replaces an existing price.
 
 import { useState, type FormEvent } from "react";
-import { ApiError } from "@/lib/client/api-fetch";
-import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFormValues } from "@/lib/client/parse-price-form";
-import { useSetModelPrice } from "@/lib/client/use-set-model-price";
-import { providerNames, type ProviderName } from "@/lib/llm/model-ref";
-import { Button } from "@/components/ui/button";
-import { FieldError, FieldHint, Input, Label } from "@/components/ui/input";
-import { useToast } from "@/components/ui/toast";
+import { ApiError } from "../../lib/client/api-fetch";
+import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFormValues } from "../../lib/client/parse-price-form";
+import { useSetModelPrice } from "../../lib/client/use-set-model-price";
+import { providerNames, type ProviderName } from "../../lib/llm/model-ref";
+import { Button } from "../ui/button";
+import { FieldError, FieldHint, Input, Label } from "../ui/input";
+import { useToast } from "../ui/toast";
 import { PriceInput, priceFieldLabels } from "./price-input";
 
 // The providers a model reference may name (lib/llm/model-ref.ts), the local OpenAI-compatible one first.

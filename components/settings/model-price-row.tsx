@@ -2,14 +2,14 @@
 // A price row that turns into inputs on Edit; Save sends a user price, Reset undoes one.
 
 import { useState } from "react";
-import { ApiError } from "@/lib/client/api-fetch";
-import { formatUsdPerMTok } from "@/lib/client/format";
-import type { ModelPriceDto } from "@/lib/client/model-price-types";
-import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFormValues } from "@/lib/client/parse-price-form";
-import { useResetModelPrice } from "@/lib/client/use-reset-model-price";
-import { useSetModelPrice } from "@/lib/client/use-set-model-price";
-import { Button } from "@/components/ui/button";
-import { useToast } from "@/components/ui/toast";
+import { ApiError } from "../../lib/client/api-fetch";
+import { formatUsdPerMTok } from "../../lib/client/format";
+import type { ModelPriceDto } from "../../lib/client/model-price-types";
+import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFormValues } from "../../lib/client/parse-price-form";
+import { useResetModelPrice } from "../../lib/client/use-reset-model-price";
+import { useSetModelPrice } from "../../lib/client/use-set-model-price";
+import { Button } from "../ui/button";
+import { useToast } from "../ui/toast";
 import { PriceInput, priceFieldLabels } from "./price-input";
 import { PriceSourceBadge } from "./price-source-badge";
 

@@ -1,5 +1,5 @@
-import type { ModelPriceDto } from "@/lib/client/model-price-types";
-import { Card, CardHeader } from "@/components/ui/card";
+import type { ModelPriceDto } from "../../lib/client/model-price-types";
+import { Card, CardHeader } from "../ui/card";
 import { AddPriceForm } from "./add-price-form";
 import { ModelPriceRow } from "./model-price-row";
 

@@ -1,5 +1,5 @@
-import type { PriceFieldName } from "@/lib/client/parse-price-form";
-import { FieldError, Input } from "@/components/ui/input";
+import type { PriceFieldName } from "../../lib/client/parse-price-form";
+import { FieldError, Input } from "../ui/input";
 
 export const priceFieldLabels: Record<PriceFieldName, string> = {
   input: "Input",

@@ -1,5 +1,5 @@
-import type { PriceSource } from "@/lib/client/model-price-types";
-import { Badge, type BadgeTone } from "@/components/ui/badge";
+import type { PriceSource } from "../../lib/client/model-price-types";
+import { Badge, type BadgeTone } from "../ui/badge";
 
 const SOURCES: Record<PriceSource, { label: string; tone: BadgeTone; title: string }> = {
   seed: { label: "list", tone: "neutral", title: "The provider's list price, refreshed at every start." },

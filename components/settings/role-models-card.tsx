@@ -1,7 +1,7 @@
-import type { RoleModelDto } from "@/lib/client/model-price-types";
-import { formatUsdPerMTok } from "@/lib/client/format";
-import { Badge } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
+import type { RoleModelDto } from "../../lib/client/model-price-types";
+import { formatUsdPerMTok } from "../../lib/client/format";
+import { Badge } from "../ui/badge";
+import { Card, CardHeader } from "../ui/card";
 
 /** Which model each role runs with, and the problems that would make a run be refused. */
 export function RoleModelsCard({ roles }: { roles: RoleModelDto[] }) {

@@ -1,8 +1,8 @@
 "use client";
 
-import { useModelPrices } from "@/lib/client/use-model-prices";
-import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
+import { useModelPrices } from "../../lib/client/use-model-prices";
+import { Button } from "../ui/button";
+import { Card } from "../ui/card";
 import { ModelPricesCard } from "./model-prices-card";
 import { RoleModelsCard } from "./role-models-card";
 

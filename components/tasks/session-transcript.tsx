@@ -1,8 +1,8 @@
 // One agent session: what it cost, why it stopped, and its transcript. Tool calls and results
 // start collapsed; tool results and quoted repository text are marked untrusted.
-import type { TaskSessionDetailDto, TranscriptEntryDto } from "@/lib/runs/get-task-detail-or-throw";
-import { formatTokens, formatUsd } from "@/lib/client/format";
-import { cx } from "@/lib/client/cx";
+import type { TaskSessionDetailDto, TranscriptEntryDto } from "../../lib/runs/get-task-detail-or-throw";
+import { formatTokens, formatUsd } from "../../lib/client/format";
+import { cx } from "../../lib/client/cx";
 import { UntrustedBlock } from "./untrusted-block";
 
 export function SessionTranscript({ session }: { session: TaskSessionDetailDto }) {

@@ -1,12 +1,12 @@
 // The task page: per iteration, what changed, what the tests and CI said, what the reviewer
 // said and where, what the fixer was told, and what each role cost. Server-rendered.
 import Link from "next/link";
-import type { TaskDetailDto, TaskIterationDetailDto } from "@/lib/runs/get-task-detail-or-throw";
-import { formatTokens, formatUsd } from "@/lib/client/format";
-import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { Card, CardHeader } from "@/components/ui/card";
-import { ConvergenceChart } from "@/components/runs/convergence-chart";
-import { RunStatusBadge } from "@/components/runs/run-status-badge";
+import type { TaskDetailDto, TaskIterationDetailDto } from "../../lib/runs/get-task-detail-or-throw";
+import { formatTokens, formatUsd } from "../../lib/client/format";
+import { Badge, type BadgeTone } from "../ui/badge";
+import { Card, CardHeader } from "../ui/card";
+import { ConvergenceChart } from "../runs/convergence-chart";
+import { RunStatusBadge } from "../runs/run-status-badge";
 import { SessionTranscript } from "./session-transcript";
 import { TaskDiff } from "./task-diff";
 import { TaskLive } from "./task-live";

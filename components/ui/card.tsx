@@ -1,5 +1,5 @@
 import type { HTMLAttributes, ReactNode } from "react";
-import { cx } from "@/lib/client/cx";
+import { cx } from "../../lib/client/cx";
 
 export function Card({ className, ...props }: HTMLAttributes<HTMLElement>) {
   // relative: absolutely placed content (sr-only labels in scrolled tables) stays clipped inside.

@@ -1,6 +1,6 @@
 // The first user message of a session: the task, and any feedback (test output, review
 // comments), all wrapped as untrusted data. It stays first and unchanged for the whole session.
-import type { AgentRoleName } from "@/lib/llm/resolve-model";
+import type { AgentRoleName } from "../llm/resolve-model";
 import { roleDefinitions } from "./roles/role-definitions";
 import { wrapUntrusted } from "./untrusted";
 

@@ -1,12 +1,12 @@
 // Starts a session: checks the model has a price (refused before any call otherwise),
 // stores the first message, and records where the workspace started.
 import type { ModelMessage } from "ai";
-import { db } from "@/lib/db";
-import { getModelPriceOrThrow } from "@/lib/llm/model-price";
-import { parseModelRef } from "@/lib/llm/model-ref";
-import type { AgentRoleName } from "@/lib/llm/resolve-model";
-import { redactSecrets } from "@/lib/redact";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { db } from "../db";
+import { getModelPriceOrThrow } from "../llm/model-price";
+import { parseModelRef } from "../llm/model-ref";
+import type { AgentRoleName } from "../llm/resolve-model";
+import { redactSecrets } from "../redact";
+import { recordRunEvent } from "../runs/record-run-event";
 import { buildTaskMessage, type TaskInput } from "./build-task-message";
 
 export type CreateAgentSessionInput = TaskInput & {

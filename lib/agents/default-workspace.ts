@@ -1,9 +1,9 @@
 // Production wiring of the loop to the workspace tools (lib/agents/tools) and git (lib/git).
-import { getEnv } from "@/lib/env";
-import { commitAll } from "@/lib/git/commit-all";
-import { pushBranch } from "@/lib/git/push-branch";
-import { runGit } from "@/lib/git/run-git";
-import { toolchainCacheDir } from "@/lib/sandbox/sandbox-env";
+import { getEnv } from "../env";
+import { commitAll } from "../git/commit-all";
+import { pushBranch } from "../git/push-branch";
+import { runGit } from "../git/run-git";
+import { toolchainCacheDir } from "../sandbox/sandbox-env";
 import { runWorkspaceTool, workspaceToolDescriptions, workspaceToolSchemas } from "./tools";
 import { workspaceToolNames } from "./roles/role-definitions";
 import type { WorkspaceCheckpointer, WorkspaceToolkit } from "./workspace-toolkit";

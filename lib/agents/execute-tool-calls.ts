@@ -1,7 +1,7 @@
 // Runs one turn's tool calls and turns every outcome, including model mistakes and tool
 // crashes, into tool results the model can read. Nothing here throws except an abort.
 import type { ModelMessage, ToolResultPart } from "ai";
-import { redactSecrets } from "@/lib/redact";
+import { redactSecrets } from "../redact";
 import { capToolOutput } from "./manage-context";
 import type { RoleDefinition, WorkspaceToolName } from "./roles/role-definitions";
 import type { TerminalToolName } from "./terminal-tools";

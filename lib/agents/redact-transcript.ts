@@ -1,5 +1,5 @@
 // Transcripts are stored and logged only after every string in them has been redacted.
-import { redactSecrets } from "@/lib/redact";
+import { redactSecrets } from "../redact";
 
 /** Deep copy with every string redacted (works on JSON text inside strings too). */
 export function redactDeep<T>(value: T): T {

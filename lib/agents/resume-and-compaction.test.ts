@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSampleRepo, createTestRun, git, scriptedModel, useScriptedModel } from "@/test/agent-fixtures";
-import { startScriptedLlmServer, type ScriptedLlmServer } from "@/test/scripted-llm-server";
-import { db } from "@/lib/db";
-import { reserveBudget } from "@/lib/llm/budget-guard";
+import { createSampleRepo, createTestRun, git, scriptedModel, useScriptedModel } from "../../test/agent-fixtures";
+import { startScriptedLlmServer, type ScriptedLlmServer } from "../../test/scripted-llm-server";
+import { db } from "../db";
+import { reserveBudget } from "../llm/budget-guard";
 import { createAgentSession } from "./create-agent-session";
 import { createDefaultCheckpointer, defaultToolkit } from "./default-workspace";
 import { runAgentSessionChunk } from "./run-agent-session-chunk";

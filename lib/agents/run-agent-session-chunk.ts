@@ -7,16 +7,16 @@
 // the JSONB round trip at chunk boundaries leaves the prompt's bytes, and the provider's
 // prefix cache, intact.
 import type { LanguageModel, ModelMessage, SystemModelMessage } from "ai";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { releaseAbandonedReservations } from "@/lib/llm/budget-guard";
-import { callModel, measurePromptBytes, ModelCallError } from "@/lib/llm/call-model";
-import { createLanguageModel } from "@/lib/llm/create-language-model";
-import { getModelPriceOrThrow } from "@/lib/llm/model-price";
-import { parseModelRef } from "@/lib/llm/model-ref";
-import type { RetryOptions } from "@/lib/llm/with-retries";
-import { redactSecrets } from "@/lib/redact";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { releaseAbandonedReservations } from "../llm/budget-guard";
+import { callModel, measurePromptBytes, ModelCallError } from "../llm/call-model";
+import { createLanguageModel } from "../llm/create-language-model";
+import { getModelPriceOrThrow } from "../llm/model-price";
+import { parseModelRef } from "../llm/model-ref";
+import type { RetryOptions } from "../llm/with-retries";
+import { redactSecrets } from "../redact";
+import { recordRunEvent } from "../runs/record-run-event";
 import { buildToolSet } from "./build-tool-set";
 import { createDefaultCheckpointer, defaultToolkit } from "./default-workspace";
 import { executeToolCalls } from "./execute-tool-calls";

@@ -1,7 +1,7 @@
 // The summary of a session that callers (workflows, the CLI, the benchmark) act on.
 import { z } from "zod";
-import { db } from "@/lib/db";
-import { SessionStatus, StopReason } from "@/lib/generated/prisma/enums";
+import { db } from "../db";
+import { SessionStatus, StopReason } from "../generated/prisma/enums";
 import { parseTranscript } from "./transcript";
 import { deriveLoopState } from "./turn-metadata";
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSampleRepo, createTestRun, scriptedModel, useScriptedModel } from "@/test/agent-fixtures";
-import { startScriptedLlmServer, type ScriptedLlmServer } from "@/test/scripted-llm-server";
-import { secretCanaries } from "@/test/secret-canaries";
-import { db } from "@/lib/db";
+import { createSampleRepo, createTestRun, scriptedModel, useScriptedModel } from "../../test/agent-fixtures";
+import { startScriptedLlmServer, type ScriptedLlmServer } from "../../test/scripted-llm-server";
+import { secretCanaries } from "../../test/secret-canaries";
+import { db } from "../db";
 import { createAgentSession } from "./create-agent-session";
 import { runAgentSession } from "./run-agent-session";
 import { readFailingTestCount, summarizeToolCall, type ToolActivityPayload } from "./tool-activity";

@@ -4,11 +4,11 @@
 // fails the tool call or the session.
 import { readFile } from "node:fs/promises";
 import { diffLines } from "diff";
-import type { AgentRole } from "@/lib/generated/prisma/enums";
-import { db } from "@/lib/db";
-import { redactSecrets } from "@/lib/redact";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
-import type { RunEventPayload, RunEventType } from "@/lib/runs/run-event-types";
+import type { AgentRole } from "../generated/prisma/enums";
+import { db } from "../db";
+import { redactSecrets } from "../redact";
+import { recordRunEvent } from "../runs/record-run-event";
+import type { RunEventPayload, RunEventType } from "../runs/run-event-types";
 import { resolveWorkspacePath } from "./tools/resolve-workspace-path";
 import type { WorkspaceToolName } from "./roles/role-definitions";
 import type { WorkspaceToolResult } from "./workspace-toolkit";

@@ -3,8 +3,8 @@
 // deep inside a model call.
 import { modelMessageSchema, type ModelMessage } from "ai";
 import { z } from "zod";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { AppError } from "@/lib/errors";
+import type { Prisma } from "../generated/prisma/client";
+import { AppError } from "../errors";
 
 const transcriptSchema = z.array(modelMessageSchema);
 

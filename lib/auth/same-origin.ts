@@ -3,8 +3,8 @@
 // when the browser says it comes from this site's own pages, and only as JSON, which no HTML
 // form can send and which a cross-origin script can send only after a CORS preflight this app
 // never answers. Bearer-token calls carry no ambient credential and are not checked.
-import { publicUrl } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { publicUrl } from "../env";
+import { AppError } from "../errors";
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 

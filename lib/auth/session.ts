@@ -3,9 +3,9 @@
 // so a leaked table gives no usable cookie, logout revokes the row, and rotating the token logs
 // every browser out. Cookie-authenticated mutations must also pass the same-origin checks.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { db } from "@/lib/db";
-import { getEnv, publicUrl } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { db } from "../db";
+import { getEnv, publicUrl } from "../env";
+import { AppError } from "../errors";
 import { assertJsonContentType, assertSameOriginRequest, isMutation } from "./same-origin";
 import { isWellFormedSessionSecret, readSessionCookie, sessionMaxAgeSec } from "./session-cookie";
 

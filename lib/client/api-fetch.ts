@@ -1,5 +1,5 @@
 // Browser-side fetch for the factory's JSON API: same-origin cookie auth, one error type.
-import type { ApiErrorDto } from "@/lib/runs/run-dto";
+import type { ApiErrorDto } from "../runs/run-dto";
 
 export type ApiFieldError = { field: string; message: string };
 

@@ -1,7 +1,7 @@
 // One short human line for a run event. Event types grow with the factory, so this reads the
 // common payload fields rather than knowing every type.
 
-import { parseRunEvent } from "@/lib/runs/run-event-types";
+import { parseRunEvent } from "../runs/run-event-types";
 import { describeToolActivity } from "./tool-activity";
 
 const SUMMARY_MAX_CHARS = 160;

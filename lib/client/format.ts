@@ -1,6 +1,6 @@
 // Display formatting shared by run components. Money always shows at least cents; small
 // amounts keep up to four decimals so a $0.0031 call is not shown as $0.00.
-import { formatUsd } from "@/lib/money";
+import { formatUsd } from "../money";
 
 const usdCentsFormatter = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 const integerFormatter = new Intl.NumberFormat("en-US");

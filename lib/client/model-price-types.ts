@@ -1,2 +1,2 @@
 // Type-only re-exports of /api/model-prices shapes for client code.
-export type { ModelPriceDto, ModelPricesDto, PriceSource, ResetModelPriceResult, RoleModelDto, SetModelPriceInput } from "@/lib/llm/model-price-contract";
+export type { ModelPriceDto, ModelPricesDto, PriceSource, ResetModelPriceResult, RoleModelDto, SetModelPriceInput } from "../llm/model-price-contract";

@@ -10,9 +10,9 @@ export type {
   TaskDto,
   TaskIterationPointDto,
   TaskSessionDto,
-} from "@/lib/runs/run-dto";
+} from "../runs/run-dto";
 
-import type { RunSummaryDto, TaskDto } from "@/lib/runs/run-dto";
+import type { RunSummaryDto, TaskDto } from "../runs/run-dto";
 
 export type RunStatus = RunSummaryDto["status"];
 export type TaskStatus = TaskDto["status"];

@@ -1,6 +1,6 @@
 // Reads `agent.tool` run events for the run page: the newest action per task and per session,
 // and the one-line "now" description, e.g. "fixer · iteration 2 · ran `npm test` → exit 1 (3 failing)".
-import type { ToolActivityPayload } from "@/lib/agents/tool-activity";
+import type { ToolActivityPayload } from "../agents/tool-activity";
 import type { RunEventDto } from "./run-types";
 
 export type { ToolActivityPayload };

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { CreateRunResponseDto } from "./run-types";
 import { apiFetch } from "./api-fetch";
 import { runKeys } from "./query-keys";
-import type { CreateRunInput } from "@/lib/runs/create-run-input";
+import type { CreateRunInput } from "../runs/create-run-input";
 
 /** The body of POST /api/runs, from the route's own schema. */
 export type { CreateRunInput };

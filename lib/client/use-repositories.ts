@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { RepositoryListDto, RepositoryProfile, UpdateRepositoryProfileInput } from "@/lib/repositories/repository-profile-schema";
+import type { RepositoryListDto, RepositoryProfile, UpdateRepositoryProfileInput } from "../repositories/repository-profile-schema";
 import { apiFetch } from "./api-fetch";
 import { repositoryKeys } from "./query-keys";
 

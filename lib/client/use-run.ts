@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { RunDetailDto } from "./run-types";
 import { apiFetch } from "./api-fetch";
 import { runKeys } from "./query-keys";
-import { isActiveRunStatus } from "@/lib/runs/run-status";
+import { isActiveRunStatus } from "../runs/run-status";
 
 // The event stream patches progress live; this slow poll only refreshes what events do not
 // carry (tasks, summary) and covers a stream that cannot connect.

@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/errors";
+import { AppError } from "../errors";
 
 /**
  * The only branches agents may push to: `factory/<run>-<task>`, and for best-of-N coder

@@ -1,7 +1,7 @@
 // Puts a workspace exactly on the remote head of its branch, or starts the branch from the
 // default branch when it hasn't been pushed yet. Local leftovers (from a crashed chunk) are
 // discarded: the pushed branch is the truth.
-import { AppError } from "@/lib/errors";
+import { AppError } from "../errors";
 import { factoryBranchPattern } from "./build-branch-name";
 import { runGit } from "./run-git";
 

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { toolchainCacheDir } from "@/lib/sandbox/sandbox-env";
+import { toolchainCacheDir } from "../sandbox/sandbox-env";
 import { runGit } from "./run-git";
 
 /**

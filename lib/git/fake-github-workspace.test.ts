@@ -3,8 +3,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github/index";
-import { secretCanaries } from "@/test/secret-canaries";
+import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github/index";
+import { secretCanaries } from "../../test/secret-canaries";
 import { commitAll } from "./commit-all";
 import { prepareWorkspace } from "./prepare-workspace";
 import { pushBranch } from "./push-branch";

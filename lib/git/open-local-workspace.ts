@@ -1,5 +1,5 @@
 import { realpathSync } from "node:fs";
-import { AppError } from "@/lib/errors";
+import { AppError } from "../errors";
 import { runGit } from "./run-git";
 
 /** A user's own checkout (CLI `--workspace <dir>`), used in place; returns its top level. */

@@ -1,6 +1,6 @@
 // The only way workspace changes leave the machine. Enforces the security rules: factory/*
 // branches only, never the default branch, no .github/workflows changes without opt-in.
-import { AppError } from "@/lib/errors";
+import { AppError } from "../errors";
 import { factoryBranchPattern } from "./build-branch-name";
 import { hasRef } from "./checkout-factory-branch";
 import { readWorkspaceRemote } from "./read-workspace-remote";

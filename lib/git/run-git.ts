@@ -5,9 +5,9 @@
 import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { getEnv, secretValues } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { redactSecrets } from "@/lib/redact";
+import { getEnv, secretValues } from "../env";
+import { AppError } from "../errors";
+import { redactSecrets } from "../redact";
 
 export type RunGitOptions = {
   cwd: string;

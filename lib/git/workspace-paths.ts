@@ -1,8 +1,8 @@
 // Where mirrors and workspaces live under the data dir. Names come from the database and
 // GitHub, so they are checked before they become path segments.
 import path from "node:path";
-import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { getEnv } from "../env";
+import { AppError } from "../errors";
 
 export type RepositoryRef = {
   owner: string;

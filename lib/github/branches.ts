@@ -1,6 +1,6 @@
 // Factory branches on GitHub: created from the default branch, deleted when an attempt loses.
 // Only factory/* branches are ever touched.
-import { AppError } from "@/lib/errors";
+import { AppError } from "../errors";
 import { isFactoryBranch } from "./factory-branch-name";
 import { getGitHubClient, type RepoRef } from "./get-github-client";
 import { hasGitHubStatus, toGitHubError } from "./to-github-error";

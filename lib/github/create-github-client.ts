@@ -10,8 +10,8 @@ import { createHash } from "node:crypto";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import { getEnv } from "@/lib/env";
-import { redactSecrets } from "@/lib/redact";
+import { getEnv } from "../env";
+import { redactSecrets } from "../redact";
 
 const FactoryOctokit = Octokit.plugin(throttling, retry);
 

@@ -3,9 +3,9 @@
 // comments carry their real author and whose GET /user and GET /app say who a credential is.
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "@/lib/env";
-import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github/index";
-import { secretCanaries } from "@/test/secret-canaries";
+import { resetEnvCache } from "../env";
+import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github/index";
+import { secretCanaries } from "../../test/secret-canaries";
 import { createGitHubClient, type GitHubClient } from "./create-github-client";
 import { getFactoryLogin } from "./factory-identity";
 import { resetGitHubClients } from "./get-github-client";

@@ -2,7 +2,7 @@
 // marker proves nothing on its own (anyone can paste it into a comment), so "the factory's own"
 // always means "carries the marker and was written by this login".
 import { createHash } from "node:crypto";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "../env";
 import type { GitHubClient } from "./create-github-client";
 import { getAppTokenSource, getGitHubClient, type RepoRef } from "./get-github-client";
 import { toGitHubError } from "./to-github-error";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildBranchName } from "@/lib/git/build-branch-name";
+import { buildBranchName } from "../git/build-branch-name";
 import { isFactoryBranch } from "./factory-branch-name";
 import { findCommentableLines } from "./find-commentable-lines";
 import { hiddenMarker, isFactoryAuthored } from "./hidden-marker";

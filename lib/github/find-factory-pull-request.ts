@@ -1,5 +1,5 @@
 // Finds the PullRequest row of a factory PR a webhook is about; null means "not ours".
-import { db } from "@/lib/db";
+import { db } from "../db";
 import { isFactoryBranch } from "./factory-branch-name";
 
 export type FactoryPullRequestQuery = {

@@ -1,7 +1,7 @@
 // The one place production code gets GitHub credentials and clients from (env-configured:
 // GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY, else GITHUB_TOKEN; GITHUB_API_URL as base URL).
-import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { getEnv } from "../env";
+import { AppError } from "../errors";
 import { createGitHubClient, type GitHubClient } from "./create-github-client";
 import { createInstallationTokenSource, type InstallationTokenSource } from "./create-installation-token-source";
 

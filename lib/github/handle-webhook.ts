@@ -2,11 +2,11 @@
 // the signed body is about (a replayed body under a new delivery id does nothing), turn the
 // delivery into typed Inngest events, answer fast. Heavy work happens in workflows.
 import { Webhooks } from "@octokit/webhooks";
-import { db } from "@/lib/db";
-import { inngest } from "@/lib/inngest";
-import { getEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { redactSecrets } from "@/lib/redact";
+import { db } from "../db";
+import { inngest } from "../inngest";
+import { getEnv } from "../env";
+import { AppError } from "../errors";
+import { redactSecrets } from "../redact";
 import { recordHumanReview } from "./record-human-review";
 import { recordPullRequestClosed } from "./record-pull-request-closed";
 import { translateWebhook, type WebhookEvent } from "./translate-webhook";

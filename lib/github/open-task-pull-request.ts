@@ -1,11 +1,11 @@
 // Opens (or finds) the draft PR of a task and records it: the PullRequest row, the task's
 // branch, and a RunEvent the first time. Safe to re-run from a retried workflow step.
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
-import { runPageUrl } from "@/lib/runs/to-run-dto";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { recordRunEvent } from "../runs/record-run-event";
+import { runPageUrl } from "../runs/to-run-dto";
 import type { GitHubClient } from "./create-github-client";
-import { buildBranchName } from "@/lib/git/build-branch-name";
+import { buildBranchName } from "../git/build-branch-name";
 import { openDraftPullRequest } from "./pull-requests";
 import { renderPullRequestBody } from "./render-pull-request-body";
 

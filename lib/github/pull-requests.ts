@@ -1,7 +1,7 @@
 // GitHub writes on a factory pull request, each idempotent so a retried workflow step changes
 // nothing the second time: open the draft, keep its description, reply once per key, mark it
 // ready, and (when the repository opts in) enable auto-merge.
-import { AppError } from "@/lib/errors";
+import { AppError } from "../errors";
 import { isFactoryBranch } from "./factory-branch-name";
 import { getGitHubClient, type RepoRef } from "./get-github-client";
 import { toPullRequestInfo, type PullRequestInfo } from "./pull-request-info";

@@ -1,6 +1,6 @@
 // Stores a trusted human's review of a factory PR, so the address-review workflow can
 // load it and mark it handled. Keyed by GitHub's review id: a redelivery changes nothing.
-import { db } from "@/lib/db";
+import { db } from "../db";
 
 export type HumanReviewInput = {
   pullRequestId: string;

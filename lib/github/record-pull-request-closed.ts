@@ -1,8 +1,8 @@
 // Records that a factory PR closed. A merge stores the cost attributed to the PR (its
 // task's cost, or the run's spend for a PR without a task): cost per merged PR is the
 // number users judge the factory by. Idempotent: a replayed webhook changes nothing.
-import { db } from "@/lib/db";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { db } from "../db";
+import { recordRunEvent } from "../runs/record-run-event";
 
 export type RecordPullRequestClosedInput = {
   owner: string;

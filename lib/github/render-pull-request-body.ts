@@ -1,5 +1,5 @@
 // The PR description: what the task is, how it is judged, where to watch it, what it cost.
-import { formatUsd } from "@/lib/money";
+import { formatUsd } from "../money";
 import { hiddenMarker } from "./hidden-marker";
 
 export type PullRequestBodyInput = {

@@ -1,6 +1,6 @@
 // Turns whatever Octokit throws into an AppError a user can read, with no secret in it.
-import { AppError, type ErrorCode } from "@/lib/errors";
-import { redactSecrets } from "@/lib/redact";
+import { AppError, type ErrorCode } from "../errors";
+import { redactSecrets } from "../redact";
 
 type GitHubErrorBody = { message?: unknown; errors?: unknown };
 

@@ -4,9 +4,9 @@
 // itself when the provider may have billed a call whose usage we never saw (timeout, dropped
 // connection, a settle that failed). Every model call in the factory goes through here.
 import { APICallError, asSchema, generateText, type GenerateTextResult, type LanguageModel, type LanguageModelUsage, type ModelMessage, type SystemModelMessage, type ToolSet } from "ai";
-import { AppError } from "@/lib/errors";
-import { redactSecrets } from "@/lib/redact";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { AppError } from "../errors";
+import { redactSecrets } from "../redact";
+import { recordRunEvent } from "../runs/record-run-event";
 import { chargeCallAtReservation, reserveBudget, settleCall, type SettleCallInput } from "./budget-guard";
 import { computeCostUsd, computeWorstCaseUsd, readCallTokens, type CallTokens } from "./compute-cost";
 import type { ModelPrice } from "./model-price";

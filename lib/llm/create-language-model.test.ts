@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "@/lib/env";
+import { parseEnv } from "../env";
 import { createLanguageModel } from "./create-language-model";
 
 describe("createLanguageModel", () => {

@@ -3,8 +3,8 @@ import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
-import { getEnv, type Env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { getEnv, type Env } from "../env";
+import { AppError } from "../errors";
 import { parseModelRef, type ModelRef } from "./model-ref";
 
 /**

@@ -1,7 +1,7 @@
 // The /api/model-prices contract: JSON shapes and the limits of a price edit (violations are
 // 400s naming the field). No server imports, so the browser can use it too.
 import { z } from "zod";
-import type { PriceSource } from "@/lib/generated/prisma/enums";
+import type { PriceSource } from "../generated/prisma/enums";
 import { providerNames, type AgentRoleName, type ProviderName } from "./model-ref";
 
 /** Who wrote a price row: list prices, FACTORY_MODEL_PRICES, or an edit in Settings. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { parseEnv } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { db } from "../db";
+import { parseEnv } from "../env";
+import { AppError } from "../errors";
 import { computeCostUsd, computeWorstCaseUsd } from "./compute-cost";
 import { createLanguageModel } from "./create-language-model";
 import { findModelPrice, getModelPriceOrThrow, seedModelPrices } from "./model-price";

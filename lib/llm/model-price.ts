@@ -1,10 +1,10 @@
 // Prices: the ModelPrice table (seeded with list prices, editable in Settings) plus
 // FACTORY_MODEL_PRICES overrides, which win. Every price fact is read and written here.
-import { db } from "@/lib/db";
-import type { PriceSource } from "@/lib/generated/prisma/enums";
-import { getEnv, type Env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import type { ModelPrice as ModelPriceRow } from "@/lib/generated/prisma/client";
+import { db } from "../db";
+import type { PriceSource } from "../generated/prisma/enums";
+import { getEnv, type Env } from "../env";
+import { AppError } from "../errors";
+import type { ModelPrice as ModelPriceRow } from "../generated/prisma/client";
 import { listPrices } from "./list-prices";
 import type { ModelPriceDto, ModelPriceKey, ResetModelPriceResult, RoleModelDto, SetModelPriceInput } from "./model-price-contract";
 import { agentRoles, parseModelRef, type ModelRef, type ProviderName } from "./model-ref";

@@ -2,8 +2,8 @@
 // A role may name several models, in order (a list in the run, comma-separated in the env):
 // the coder's best-of-N attempts take them in turn, and every other role climbs them as an
 // escalation ladder when iterations do not converge.
-import { getEnv, type Env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
+import { getEnv, type Env } from "../env";
+import { AppError } from "../errors";
 import { parseModelRef, type AgentRoleName, type ModelRef } from "./model-ref";
 
 export type { AgentRoleName };

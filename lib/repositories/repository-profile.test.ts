@@ -4,11 +4,11 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github";
-import { secretCanaries } from "@/test/secret-canaries";
-import { db } from "@/lib/db";
-import { resetEnvCache } from "@/lib/env";
-import { resetGitHubClients } from "@/lib/github/get-github-client";
+import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github";
+import { secretCanaries } from "../../test/secret-canaries";
+import { db } from "../db";
+import { resetEnvCache } from "../env";
+import { resetGitHubClients } from "../github/get-github-client";
 import { ensureRepositoryProfile, resolveRunCommands, updateRepositoryProfile } from "./repository-profile";
 
 let github: FakeGitHub;

@@ -1,6 +1,6 @@
-import { AppError } from "@/lib/errors";
-import { db } from "@/lib/db";
-import { redactSecrets } from "@/lib/redact";
+import { AppError } from "../errors";
+import { db } from "../db";
+import { redactSecrets } from "../redact";
 import type { CreateRunInput } from "./create-run-input";
 import { recordRunEvent } from "./record-run-event";
 import { resolveRunModelsOrThrow } from "./resolve-run-models";

@@ -1,6 +1,6 @@
 // "Must exist" reads of one run: a missing run is a 404 (AppError not_found), never null.
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { db } from "../db";
+import { AppError } from "../errors";
 import type { RunDetailDto } from "./run-dto";
 import { runDetailSelect, toRunDetailDto } from "./to-run-dto";
 

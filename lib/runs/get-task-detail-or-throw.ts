@@ -3,12 +3,12 @@
 // the sessions' transcripts. All from the database: the diff is the one in the reviewer's own
 // task message, so comments line up with it and no GitHub call is made per page view.
 import type { ModelMessage } from "ai";
-import type { AgentRole, FailToPass, PullRequestState, ReviewVerdict, RunStatus, SessionStatus, StopReason, TaskStatus, TestOutcome } from "@/lib/generated/prisma/enums";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { readDisplayableTranscript } from "@/lib/agents/transcript";
-import { redactSecrets } from "@/lib/redact";
+import type { AgentRole, FailToPass, PullRequestState, ReviewVerdict, RunStatus, SessionStatus, StopReason, TaskStatus, TestOutcome } from "../generated/prisma/enums";
+import type { Prisma } from "../generated/prisma/client";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { readDisplayableTranscript } from "../agents/transcript";
+import { redactSecrets } from "../redact";
 import type { TaskIterationPointDto } from "./run-dto";
 import { toConvergencePoints } from "./to-run-dto";
 

@@ -1,4 +1,4 @@
-import { db } from "@/lib/db";
+import { db } from "../db";
 import type { RunEventDto } from "./run-dto";
 import { runProgressSelect, toRunProgressDto } from "./to-run-dto";
 

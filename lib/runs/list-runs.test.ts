@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "../db";
 import { listRuns, listRunsQuery } from "./list-runs";
 
 async function seedRun(repository: { owner: string; name: string }, title: string, status: "running" | "succeeded" | "failed", createdAt: Date) {

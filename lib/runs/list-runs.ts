@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { RunStatus } from "@/lib/generated/prisma/enums";
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { db } from "@/lib/db";
+import { RunStatus } from "../generated/prisma/enums";
+import type { Prisma } from "../generated/prisma/client";
+import { db } from "../db";
 import type { RunListDto } from "./run-dto";
 import { runSummarySelect, toRunSummaryDto } from "./to-run-dto";
 

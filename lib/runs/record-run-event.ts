@@ -1,6 +1,6 @@
-import type { Prisma, RunEvent } from "@/lib/generated/prisma/client";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import type { Prisma, RunEvent } from "../generated/prisma/client";
+import { db } from "../db";
+import { AppError } from "../errors";
 import { runEventPayloadSchemas, type RunEventPayload, type RunEventType } from "./run-event-types";
 
 type Tx = Prisma.TransactionClient;

@@ -1,6 +1,6 @@
-import { AppError } from "@/lib/errors";
-import { getModelPriceOrThrow } from "@/lib/llm/model-price";
-import { resolveModelLadder, type AgentRoleName, type RoleModels } from "@/lib/llm/resolve-model";
+import { AppError } from "../errors";
+import { getModelPriceOrThrow } from "../llm/model-price";
+import { resolveModelLadder, type AgentRoleName, type RoleModels } from "../llm/resolve-model";
 
 const roles: AgentRoleName[] = ["planner", "coder", "tester", "reviewer", "fixer"];
 

@@ -1,7 +1,7 @@
 // One LISTEN connection per server process, shared by every open event stream. The
 // "run_events" channel is fed by a trigger on RunEvent inserts (see migrations).
 import pg from "pg";
-import { databaseUrlOrThrow, resolveConnection } from "@/lib/db";
+import { databaseUrlOrThrow, resolveConnection } from "../db";
 
 type Subscriber = (seq: number) => void;
 

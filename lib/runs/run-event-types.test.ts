@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { db } from "../db";
+import { AppError } from "../errors";
 import { recordRunEvent } from "./record-run-event";
 import { parseRunEvent } from "./run-event-types";
 

@@ -2,7 +2,7 @@
 // staying open; a reconnect after the final event ends at once.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db } from "../db";
 import { finishRun } from "./run-lifecycle";
 import { recordRunEvent } from "./record-run-event";
 import { streamRunEvents } from "./stream-run-events";

@@ -2,7 +2,7 @@
 // the run's final event (run.succeeded / failed / cancelled / budget_exhausted). Then an `end`
 // event tells the browser to stop reconnecting, and the stream closes; so does a reconnect
 // that arrives after the final event was sent.
-import { db } from "@/lib/db";
+import { db } from "../db";
 import { getRunEventListener } from "./run-event-listener";
 import { listRunEventsAfter } from "./list-run-events";
 

@@ -2,7 +2,7 @@
 // explicitly with FACTORY_SANDBOX=none) unsandboxed with a scrubbed environment.
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "../env";
 
 export type SandboxMode =
   | { kind: "bwrap"; bwrapPath: string }

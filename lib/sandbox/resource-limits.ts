@@ -4,7 +4,7 @@
 // core dumps). The workspace's disk use is watched while the command runs (as the kubelet
 // does for ephemeral storage), and RLIMIT_FSIZE bounds any one file between two checks.
 import os from "node:os";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "../env";
 
 export type ResourceLimits = {
   memoryBytes: number;

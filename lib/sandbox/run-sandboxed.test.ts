@@ -4,8 +4,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { getEnv, resetEnvCache } from "@/lib/env";
-import { findCanaries, secretCanaries } from "@/test/secret-canaries";
+import { getEnv, resetEnvCache } from "../env";
+import { findCanaries, secretCanaries } from "../../test/secret-canaries";
 import { resolveSandboxMode } from "./resolve-sandbox-mode";
 import { runSandboxed } from "./run-sandboxed";
 

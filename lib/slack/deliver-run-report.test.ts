@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { resetEnvCache } from "@/lib/env";
-import { findCanaries, secretCanaries } from "@/test/secret-canaries";
-import { startFakeSlack, type FakeSlack } from "@/test/fake-slack";
-import { seedFinishedRun } from "@/test/seed-finished-run";
+import { db } from "../db";
+import { resetEnvCache } from "../env";
+import { findCanaries, secretCanaries } from "../../test/secret-canaries";
+import { startFakeSlack, type FakeSlack } from "../../test/fake-slack";
+import { seedFinishedRun } from "../../test/seed-finished-run";
 import { buildRunReport } from "./build-run-report";
 import { deliverRunReport, slackNotConfiguredError } from "./deliver-run-report";
 import { SlackDeliveryError } from "./post-slack-message";

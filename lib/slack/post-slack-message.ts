@@ -2,8 +2,8 @@
 // knows whether a retry can help. Error text never contains the webhook URL: the URL is the
 // credential, and these messages end up in the database, RunEvents and Inngest's logs.
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError, type FetchFunction } from "@slack/webhook";
-import { redactSecrets } from "@/lib/redact";
-import { secretValues } from "@/lib/env";
+import { redactSecrets } from "../redact";
+import { secretValues } from "../env";
 import type { SlackMessage } from "./slack-message";
 
 const requestTimeoutMs = 10_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatUsd } from "@/lib/money";
+import { formatUsd } from "../money";
 import { escapeMrkdwn, formatDuration, joinLinesWithin, linkMrkdwn } from "./slack-text";
 
 describe("slack text", () => {

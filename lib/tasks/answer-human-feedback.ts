@@ -1,13 +1,13 @@
 // The one reply to a human's review or comment: what changed, whether the tests pass, what the
 // re-review said, and what this follow-up cost against its own budget. Then the follow-up ends
 // with that outcome, and a review is marked handled.
-import type { SessionOutcome } from "@/lib/agents/session-outcome";
-import { db } from "@/lib/db";
-import { replyOnPullRequest } from "@/lib/github/pull-requests";
-import { formatUsd } from "@/lib/money";
-import { describeNoTestCommand } from "@/lib/repositories/repository-profile-schema";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
-import { runPageUrl } from "@/lib/runs/to-run-dto";
+import type { SessionOutcome } from "../agents/session-outcome";
+import { db } from "../db";
+import { replyOnPullRequest } from "../github/pull-requests";
+import { formatUsd } from "../money";
+import { describeNoTestCommand } from "../repositories/repository-profile-schema";
+import { recordRunEvent } from "../runs/record-run-event";
+import { runPageUrl } from "../runs/to-run-dto";
 import { finishFollowUp, type FinalFollowUpStatus } from "./follow-up";
 
 export type FollowUpResults = {

@@ -1,11 +1,11 @@
 // Starts a task on its factory branch. A task with dependencies starts from their work: its
 // branch is created from the first dependency's branch (the PR is stacked on it), and the
 // other dependencies' branches are merged in by syncTaskBranch. Safe to repeat.
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { buildBranchName } from "@/lib/git/build-branch-name";
-import { createBranch } from "@/lib/github/branches";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { buildBranchName } from "../git/build-branch-name";
+import { createBranch } from "../github/branches";
+import { recordRunEvent } from "../runs/record-run-event";
 
 export type TaskBranches = {
   branch: string;

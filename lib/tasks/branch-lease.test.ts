@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createInngestHarness, type InngestHarness } from "@/test/inngest-harness";
-import { holdBranchLease, releaseBranchLease as releaseLeaseSteps } from "@/workflows/branch-lease-steps";
+import { createInngestHarness, type InngestHarness } from "../../test/inngest-harness";
+import { holdBranchLease, releaseBranchLease as releaseLeaseSteps } from "../../workflows/branch-lease-steps";
 import { inngest } from "@/lib/inngest";
-import { db } from "@/lib/db";
+import { db } from "../db";
 import { acquireBranchLease, branchLeaseKey, readBranchLeaseHolder, releaseBranchLease } from "./branch-lease";
 
 const minute = 60_000;

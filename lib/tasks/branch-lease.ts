@@ -3,7 +3,7 @@
 // runs, so they cannot give this exclusion; a row per branch, taken with one conditional
 // upsert, can. A holder that crashed frees the branch when its lease expires (database clock,
 // so every app instance agrees on "expired").
-import { db } from "@/lib/db";
+import { db } from "../db";
 
 export type BranchLeaseRequest = {
   /** From branchLeaseKey: "owner/name:branch". */

@@ -1,9 +1,9 @@
 // Disk stays bounded however many runs the factory does: when a task ends, its clones go (each
 // session's, and its checkout and base checkouts), and so do clones left behind by tasks that
 // ended without cleaning up (cancelled, crashed). Mirrors stay. Call it in a step at task end.
-import { db } from "@/lib/db";
-import { listWorkspaces, removeWorkspaces, workspaceLastUsedAt } from "@/lib/git/cleanup-workspaces";
-import type { FollowUpStatus, TaskStatus } from "@/lib/generated/prisma/enums";
+import { db } from "../db";
+import { listWorkspaces, removeWorkspaces, workspaceLastUsedAt } from "../git/cleanup-workspaces";
+import type { FollowUpStatus, TaskStatus } from "../generated/prisma/enums";
 
 const busyTaskStatuses: TaskStatus[] = ["pending", "running"];
 const busyFollowUpStatuses: FollowUpStatus[] = ["queued", "running"];

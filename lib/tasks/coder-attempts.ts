@@ -11,20 +11,20 @@
 //   4. the smaller diff (lines added + removed against the base), then the lower attempt number.
 // The winner's commits go onto the task's branch (a fast-forward); every attempt branch is
 // deleted, and the task.attempts event lists each attempt's cost and outcome.
-import { defaultCompaction, defaultTurnsPerChunk } from "@/lib/agents/run-agent-session-chunk";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { roleDefinitions } from "@/lib/agents/roles/role-definitions";
-import { db } from "@/lib/db";
-import { buildBranchName } from "@/lib/git/build-branch-name";
-import { commitAll } from "@/lib/git/commit-all";
-import { pushBranch } from "@/lib/git/push-branch";
-import { runGit } from "@/lib/git/run-git";
-import { createBranch, deleteBranch } from "@/lib/github/branches";
-import { computeWorstCaseUsd } from "@/lib/llm/compute-cost";
-import { getModelPriceOrThrow } from "@/lib/llm/model-price";
-import { pickSessionModel, resolveModelLadder } from "@/lib/llm/resolve-model";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
-import { judgeFailToPass, type FailOnBaseProof, type FailToPassStatus } from "@/lib/testing";
+import { defaultCompaction, defaultTurnsPerChunk } from "../agents/run-agent-session-chunk";
+import { Prisma } from "../generated/prisma/client";
+import { roleDefinitions } from "../agents/roles/role-definitions";
+import { db } from "../db";
+import { buildBranchName } from "../git/build-branch-name";
+import { commitAll } from "../git/commit-all";
+import { pushBranch } from "../git/push-branch";
+import { runGit } from "../git/run-git";
+import { createBranch, deleteBranch } from "../github/branches";
+import { computeWorstCaseUsd } from "../llm/compute-cost";
+import { getModelPriceOrThrow } from "../llm/model-price";
+import { pickSessionModel, resolveModelLadder } from "../llm/resolve-model";
+import { recordRunEvent } from "../runs/record-run-event";
+import { judgeFailToPass, type FailOnBaseProof, type FailToPassStatus } from "../testing";
 import type { TaskContext } from "./load-work-context";
 import { attemptCheckoutKey, openSessionWorkspace, resolveBaseSha, taskCheckoutKey } from "./open-session-workspace";
 import { runTaskChecks, type TaskChecks, type TestOverlay } from "./run-task-checks";

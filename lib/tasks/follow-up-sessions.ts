@@ -1,13 +1,13 @@
 // The agent work of a follow-up: a fixer fed the human's feedback, then a reviewer's re-review
 // of the whole change, posted on the PR like the loop's reviews. Both sessions carry the
 // follow-up's id, so every model call spends the follow-up's budget, never the run's.
-import { createAgentSession } from "@/lib/agents/create-agent-session";
-import type { SubmitReviewResult } from "@/lib/agents/terminal-tools";
-import { db } from "@/lib/db";
-import { postReview } from "@/lib/github/post-review";
-import type { AgentRoleName } from "@/lib/llm/resolve-model";
-import { resolveModelForRole } from "@/lib/llm/resolve-model";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { createAgentSession } from "../agents/create-agent-session";
+import type { SubmitReviewResult } from "../agents/terminal-tools";
+import { db } from "../db";
+import { postReview } from "../github/post-review";
+import type { AgentRoleName } from "../llm/resolve-model";
+import { resolveModelForRole } from "../llm/resolve-model";
+import { recordRunEvent } from "../runs/record-run-event";
 import { loadTaskContextOrThrow, type TaskContext } from "./load-work-context";
 import { readTaskDiff } from "./read-task-diff";
 import { runTaskChecks, type CheckResult } from "./run-task-checks";

@@ -2,11 +2,11 @@
 // its run) with its own budget: Repository.followUpBudgetUsd per piece of feedback. Its model
 // calls reserve against the FollowUp (lib/llm/budget-guard.ts), never against the run's budget,
 // and what it spends is added to Run.followUpSpentUsd.
-import { db } from "@/lib/db";
+import { db } from "../db";
 import { cleanupTaskWorkspaces } from "./cleanup-task-workspaces";
-import type { FollowUpStatus } from "@/lib/generated/prisma/enums";
-import { releaseFollowUpReservations } from "@/lib/llm/budget-guard";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import type { FollowUpStatus } from "../generated/prisma/enums";
+import { releaseFollowUpReservations } from "../llm/budget-guard";
+import { recordRunEvent } from "../runs/record-run-event";
 import { acquireBranchLease, branchLeaseKey } from "./branch-lease";
 import type { HumanFeedback } from "./load-human-feedback";
 

@@ -1,11 +1,11 @@
 // What a trusted human asked for on a factory PR: a review (body and inline comments) or a
 // PR comment, read from GitHub itself (not from the webhook or the database). It reaches the
 // fixer as untrusted data, never as instructions to the factory.
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { getGitHubClient } from "@/lib/github/get-github-client";
-import { listReviewComments, readReview } from "@/lib/github/list-review-comments";
-import { toGitHubError } from "@/lib/github/to-github-error";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { getGitHubClient } from "../github/get-github-client";
+import { listReviewComments, readReview } from "../github/list-review-comments";
+import { toGitHubError } from "../github/to-github-error";
 
 export type FeedbackSource = { kind: "review"; reviewId: number } | { kind: "comment"; commentId: number };
 

@@ -1,9 +1,9 @@
 // What every workflow step of a run needs to know, loaded by id: the run, its repository and
 // its resolved commands, and (for a task's steps) the task. The …OrThrow fetchers return
 // non-optional data, so step code never checks for a missing task.
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { resolveRunCommands } from "@/lib/repositories/repository-profile";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { resolveRunCommands } from "../repositories/repository-profile";
 
 const taskSelect = { id: true, key: true, title: true, description: true, acceptanceCriteria: true, branch: true, baseBranch: true, dependsOn: true, iteration: true, status: true } as const;
 

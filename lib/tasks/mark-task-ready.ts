@@ -1,6 +1,6 @@
-import { db } from "@/lib/db";
-import { markPullRequestReady } from "@/lib/github/pull-requests";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { db } from "../db";
+import { markPullRequestReady } from "../github/pull-requests";
+import { recordRunEvent } from "../runs/record-run-event";
 import type { TaskContext } from "./load-work-context";
 
 /** Takes the task's PR out of draft once tests pass and the review approves. */

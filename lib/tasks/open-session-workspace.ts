@@ -1,11 +1,11 @@
 // Workspaces are caches: every workflow step re-creates or refreshes its own from GitHub (the
 // branch is the truth), so a step can run on any worker.
-import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { prepareWorkspace } from "@/lib/git/prepare-workspace";
-import { runGit } from "@/lib/git/run-git";
-import { resolveGitHubToken } from "@/lib/github/get-github-client";
-import { readRepository } from "@/lib/github/read-repository";
+import { db } from "../db";
+import { AppError } from "../errors";
+import { prepareWorkspace } from "../git/prepare-workspace";
+import { runGit } from "../git/run-git";
+import { resolveGitHubToken } from "../github/get-github-client";
+import { readRepository } from "../github/read-repository";
 
 export async function openSessionWorkspace(options: {
   repository: { id: string; owner: string; name: string; defaultBranch: string };

@@ -1,6 +1,6 @@
-import { db } from "@/lib/db";
-import type { SubmitPlanResult } from "@/lib/agents/terminal-tools";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { db } from "../db";
+import type { SubmitPlanResult } from "../agents/terminal-tools";
+import { recordRunEvent } from "../runs/record-run-event";
 import { planWaves } from "./plan-waves";
 
 export type PersistedPlan = { waves: { key: string; taskId: string }[][] };

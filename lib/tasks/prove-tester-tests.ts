@@ -1,7 +1,7 @@
 // Fail-to-pass, first half: the tester's new or changed test files, applied to the task's
 // base commit, must fail there. A test that passes on the base does not test the change.
-import { runGit } from "@/lib/git/run-git";
-import { proveFailOnBase, runTests, saveTestBaseline, buildCommandKey, type FailOnBaseProof } from "@/lib/testing";
+import { runGit } from "../git/run-git";
+import { proveFailOnBase, runTests, saveTestBaseline, buildCommandKey, type FailOnBaseProof } from "../testing";
 import type { TaskContext } from "./load-work-context";
 import { attemptCheckoutKey, openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
 

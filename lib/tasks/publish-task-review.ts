@@ -1,7 +1,7 @@
-import type { SubmitReviewResult } from "@/lib/agents/terminal-tools";
-import { db } from "@/lib/db";
-import { postReview } from "@/lib/github/post-review";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import type { SubmitReviewResult } from "../agents/terminal-tools";
+import { db } from "../db";
+import { postReview } from "../github/post-review";
+import { recordRunEvent } from "../runs/record-run-event";
 import type { TaskContext } from "./load-work-context";
 
 /** Posts the reviewer's verdict as a GitHub review on the task's PR and records it. Idempotent per iteration. */

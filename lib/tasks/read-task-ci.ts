@@ -1,5 +1,5 @@
 // GitHub CI for the task's pushed head sha, reduced to what the loop acts on.
-import { describeCiFailure, readCiStatus } from "@/lib/github/read-ci-status";
+import { describeCiFailure, readCiStatus } from "../github/read-ci-status";
 import { loadRunContextOrThrow } from "./load-work-context";
 
 export type TaskCi = {

@@ -1,4 +1,4 @@
-import { runGit } from "@/lib/git/run-git";
+import { runGit } from "../git/run-git";
 import type { TaskContext } from "./load-work-context";
 import { openSessionWorkspace, resolveBaseSha, taskCheckoutKey } from "./open-session-workspace";
 

@@ -1,8 +1,8 @@
 // The convergence record: one TaskIteration row per task and iteration, filled in as the
 // iteration goes (tests, fail-to-pass, CI, review) and re-costed from its sessions each time.
-import { db } from "@/lib/db";
-import type { FailToPass, ReviewVerdict, TestOutcome } from "@/lib/generated/prisma/enums";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { db } from "../db";
+import type { FailToPass, ReviewVerdict, TestOutcome } from "../generated/prisma/enums";
+import type { Prisma } from "../generated/prisma/client";
 import type { TaskChecks } from "./run-task-checks";
 
 export type IterationUpdate = {

@@ -1,8 +1,8 @@
-import { createDefaultCheckpointer } from "@/lib/agents/default-workspace";
-import { runAgentSessionChunk } from "@/lib/agents/run-agent-session-chunk";
-import type { SessionOutcome } from "@/lib/agents/session-outcome";
-import { db } from "@/lib/db";
-import { buildBranchName } from "@/lib/git/build-branch-name";
+import { createDefaultCheckpointer } from "../agents/default-workspace";
+import { runAgentSessionChunk } from "../agents/run-agent-session-chunk";
+import type { SessionOutcome } from "../agents/session-outcome";
+import { db } from "../db";
+import { buildBranchName } from "../git/build-branch-name";
 import { loadWorkContext } from "./load-work-context";
 import { openSessionWorkspace } from "./open-session-workspace";
 

@@ -1,10 +1,10 @@
 // The deterministic feedback of the loop: the task's tests on the pushed branch head, read
 // per test, and compared with the same tests on the base commit (run once per base sha and
 // cached), so new failures are told from pre-existing ones.
-import { recordRunEvent } from "@/lib/runs/record-run-event";
-import { classifyFailures, formatTestFeedback, readOrRunTestBaseline, runTests, testKey, type FailingTest, type ReportFormat } from "@/lib/testing";
+import { recordRunEvent } from "../runs/record-run-event";
+import { classifyFailures, formatTestFeedback, readOrRunTestBaseline, runTests, testKey, type FailingTest, type ReportFormat } from "../testing";
 import type { TaskContext } from "./load-work-context";
-import { runGit } from "@/lib/git/run-git";
+import { runGit } from "../git/run-git";
 import { attemptCheckoutKey, openCommitWorkspace, openSessionWorkspace, resolveBaseSha, taskBaseCheckoutKey, taskCheckoutKey } from "./open-session-workspace";
 
 /**

@@ -1,6 +1,6 @@
-import { db } from "@/lib/db";
-import type { TaskStatus } from "@/lib/generated/prisma/enums";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { db } from "../db";
+import type { TaskStatus } from "../generated/prisma/enums";
+import { recordRunEvent } from "../runs/record-run-event";
 
 /** Moves a task to a new status (with the iteration it reached) and records why. */
 export async function setTaskStatus(options: { taskId: string; status: TaskStatus; iteration?: number; reason?: string }) {

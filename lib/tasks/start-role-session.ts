@@ -1,7 +1,7 @@
-import { createAgentSession } from "@/lib/agents/create-agent-session";
-import { db } from "@/lib/db";
-import { pickSessionModel, resolveModelLadder, type AgentRoleName } from "@/lib/llm/resolve-model";
-import { recordRunEvent } from "@/lib/runs/record-run-event";
+import { createAgentSession } from "../agents/create-agent-session";
+import { db } from "../db";
+import { pickSessionModel, resolveModelLadder, type AgentRoleName } from "../llm/resolve-model";
+import { recordRunEvent } from "../runs/record-run-event";
 import { loadWorkContext, type TaskContext, type WorkContext } from "./load-work-context";
 
 /**

@@ -3,8 +3,8 @@
 // further dependencies' branches are merged in and pushed. A merge, not a rebase: the PR's
 // history and its review comments stay valid, and nothing is force-pushed. A conflicting
 // merge is left out and reported, so the iteration goes on with the branch as it was.
-import { pushBranch } from "@/lib/git/push-branch";
-import { runGit } from "@/lib/git/run-git";
+import { pushBranch } from "../git/push-branch";
+import { runGit } from "../git/run-git";
 import type { TaskContext } from "./load-work-context";
 import { openSessionWorkspace, taskCheckoutKey } from "./open-session-workspace";
 

@@ -1,6 +1,6 @@
-import { db } from "@/lib/db";
-import { upsertStatusComment } from "@/lib/github/upsert-status-comment";
-import { runPageUrl } from "@/lib/runs/to-run-dto";
+import { db } from "../db";
+import { upsertStatusComment } from "../github/upsert-status-comment";
+import { runPageUrl } from "../runs/to-run-dto";
 import type { TaskContext } from "./load-work-context";
 
 /** Refreshes the PR's sticky status comment: iteration, tests, review verdict and cost so far. */

@@ -24,7 +24,7 @@ const nodeRepo = {
   "test/greet.test.js": [
     "import test from 'node:test';",
     "import assert from 'node:assert/strict';",
-    "import { greet } from '@/lib/greet.js';",
+    "import { greet } from '../greet.js';",
     "test('greets by name', () => assert.equal(greet('Ada'), 'hello Ada'));",
     "test('is a function', () => assert.equal(typeof greet, 'function'));",
     "",

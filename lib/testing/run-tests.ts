@@ -3,8 +3,8 @@
 // Setup (dependency install) gets network; tests do not.
 import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
-import { redactSecrets } from "@/lib/redact";
-import { runSandboxed } from "@/lib/sandbox/run-sandboxed";
+import { redactSecrets } from "../redact";
+import { runSandboxed } from "../sandbox/run-sandboxed";
 import { parseCargoOutput } from "./parsers/cargo-output";
 import { parseGoTestJson } from "./parsers/go-test-json";
 import { parseJestJson } from "./parsers/jest-json";

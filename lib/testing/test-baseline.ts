@@ -1,7 +1,7 @@
 // The tests of a base commit, run once per (repository, base sha, commands) and reused by
 // every task and iteration on that base: failures there are not a task's fault.
 import { createHash } from "node:crypto";
-import { db } from "@/lib/db";
+import { db } from "../db";
 import type { BaselineSummary } from "./compare-test-runs";
 import type { TestRun } from "./run-tests";
 import type { FailingTest } from "./test-results";

@@ -5,19 +5,19 @@
 // reply with what changed, the test result and the cost, and release the branch.
 import { NonRetriableError } from "inngest";
 import { z } from "zod";
-import type { SessionOutcome } from "@/lib/agents/session-outcome";
-import { submitReviewInput } from "@/lib/agents/terminal-tools";
-import { readWriteAccess } from "@/lib/github/read-write-access";
-import { answerHumanFeedback } from "@/lib/tasks/answer-human-feedback";
-import { cleanupFollowUpWorkspaces, failFollowUp, isFollowUpQueuedBehind, readFollowUpLease, recordFollowUp, renewFollowUpLease, startFollowUp } from "@/lib/tasks/follow-up";
+import type { SessionOutcome } from "../../lib/agents/session-outcome";
+import { submitReviewInput } from "../../lib/agents/terminal-tools";
+import { readWriteAccess } from "../../lib/github/read-write-access";
+import { answerHumanFeedback } from "../../lib/tasks/answer-human-feedback";
+import { cleanupFollowUpWorkspaces, failFollowUp, isFollowUpQueuedBehind, readFollowUpLease, recordFollowUp, renewFollowUpLease, startFollowUp } from "../../lib/tasks/follow-up";
 import {
   noteFollowUpOnStatusComment, publishFollowUpReview, startFollowUpFixer, startFollowUpReviewer, testFollowUpChange,
-} from "@/lib/tasks/follow-up-sessions";
-import { feedbackSourceKey, loadHumanFeedback, type FeedbackSource } from "@/lib/tasks/load-human-feedback";
-import { branchLeaseTtlMs, holdBranchLease, releaseBranchLease } from "@/workflows/branch-lease-steps";
+} from "../../lib/tasks/follow-up-sessions";
+import { feedbackSourceKey, loadHumanFeedback, type FeedbackSource } from "../../lib/tasks/load-human-feedback";
+import { branchLeaseTtlMs, holdBranchLease, releaseBranchLease } from "../branch-lease-steps";
 import { inngest } from "@/lib/inngest";
 import { githubIssueCommentCreated, githubReviewSubmitted } from "@/lib/events";
-import { runSessionSteps } from "@/workflows/run-session-steps";
+import { runSessionSteps } from "../run-session-steps";
 
 /** Review states worth an answer; approvals and dismissals ask for nothing. */
 const answeredStates = new Set(["changes_requested", "commented"]);

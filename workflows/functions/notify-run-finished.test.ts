@@ -1,11 +1,11 @@
 import { InngestTestEngine } from "@inngest/test";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { resetEnvCache } from "@/lib/env";
-import { runPageUrl } from "@/lib/runs/to-run-dto";
-import { startFakeSlack, type FakeSlack } from "@/test/fake-slack";
-import { secretCanaries } from "@/test/secret-canaries";
-import { seedFinishedRun } from "@/test/seed-finished-run";
+import { db } from "../../lib/db";
+import { resetEnvCache } from "../../lib/env";
+import { runPageUrl } from "../../lib/runs/to-run-dto";
+import { startFakeSlack, type FakeSlack } from "../../test/fake-slack";
+import { secretCanaries } from "../../test/secret-canaries";
+import { seedFinishedRun } from "../../test/seed-finished-run";
 import { notifyRunFinished } from "./notify-run-finished";
 
 let slack: FakeSlack;

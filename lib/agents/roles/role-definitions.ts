@@ -1,6 +1,6 @@
 // A role is a system prompt, a tool set, a terminal tool and its stopping limits.
-import type { AgentRoleName } from "@/lib/llm/resolve-model";
-import type { TerminalToolName } from "@/lib/agents/terminal-tools";
+import type { AgentRoleName } from "../../llm/resolve-model";
+import type { TerminalToolName } from "../terminal-tools";
 import { coderPrompt } from "./coder/prompt";
 import { fixerPrompt } from "./fixer/prompt";
 import { plannerPrompt } from "./planner/prompt";

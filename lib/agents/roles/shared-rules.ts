@@ -1,5 +1,5 @@
 // Rules every role's system prompt ends with. Kept byte-identical so the prompt prefix caches.
-import { untrustedDataRule } from "@/lib/agents/untrusted";
+import { untrustedDataRule } from "../untrusted";
 
 export const sharedRules = [
   "You work in a git checkout of the repository; all paths are relative to its root.",

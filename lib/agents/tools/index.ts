@@ -1,7 +1,7 @@
 // The workspace tools of DESIGN.md's tool contract. runWorkspaceTool never throws for a
 // model mistake: invalid arguments, refused paths and failed edits come back as isError
 // results the model can read and act on.
-import { redactSecrets } from "@/lib/redact";
+import { redactSecrets } from "../../redact";
 import { editFile } from "./edit-file";
 import { listFiles } from "./list-files";
 import { readFile } from "./read-file";

@@ -1,8 +1,8 @@
 import { lstat } from "node:fs/promises";
 import path from "node:path";
-import { AppError } from "@/lib/errors";
-import { runGit } from "@/lib/git/run-git";
-import { runSandboxed } from "@/lib/sandbox/run-sandboxed";
+import { AppError } from "../../errors";
+import { runGit } from "../../git/run-git";
+import { runSandboxed } from "../../sandbox/run-sandboxed";
 import { resolveWorkspacePath } from "./resolve-workspace-path";
 import { defaultToolOutputBytes, ToolError, type ToolContext, type ToolResult } from "./tool-error";
 

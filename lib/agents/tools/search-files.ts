@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { buildSandboxEnv } from "@/lib/sandbox/sandbox-env";
+import { buildSandboxEnv } from "../../sandbox/sandbox-env";
 import { resolveWorkspacePath } from "./resolve-workspace-path";
 import { defaultToolOutputBytes, ToolError, type ToolContext, type ToolResult } from "./tool-error";
 

@@ -4,10 +4,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findCanaries } from "@/test/secret-canaries";
+import { findCanaries } from "../../../test/secret-canaries";
 import { runWorkspaceTool, workspaceToolSchemas } from "./index";
 import { searchFiles } from "./search-files";
-import { commitAll } from "@/lib/git/commit-all";
+import { commitAll } from "../../git/commit-all";
 
 let root: string;
 let workspace: string;

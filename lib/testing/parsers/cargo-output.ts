@@ -1,7 +1,7 @@
 // `cargo test`'s own output (libtest has no stable machine-readable format): one
 // "test <name> ... ok|FAILED|ignored" line per test, then a "---- <name> stdout ----" section
 // per failure with the panic message and its position.
-import { countTests, trimMessage, type ParsedTests, type TestCase } from "@/lib/testing/test-results";
+import { countTests, trimMessage, type ParsedTests, type TestCase } from "../test-results";
 
 export function parseCargoOutput(output: string): ParsedTests | null {
   const results = new Map<string, TestCase>();

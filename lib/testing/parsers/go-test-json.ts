@@ -1,6 +1,6 @@
 // `go test -json`: one JSON event per line. Tests end with pass/fail/skip; a package that fails
 // with no failing test (a build error) is reported under the package's name.
-import { countTests, trimMessage, type ParsedTests, type TestCase } from "@/lib/testing/test-results";
+import { countTests, trimMessage, type ParsedTests, type TestCase } from "../test-results";
 
 type GoEvent = { Action: string; Package?: string; Test?: string; Output?: string };
 

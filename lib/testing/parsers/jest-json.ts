@@ -1,6 +1,6 @@
 // The JSON report of jest (--json) and vitest (--reporter=json), which share one shape.
 import { z } from "zod";
-import { countTests, findLocation, relativeTo, trimMessage, type ParsedTests, type TestCase } from "@/lib/testing/test-results";
+import { countTests, findLocation, relativeTo, trimMessage, type ParsedTests, type TestCase } from "../test-results";
 
 const reportSchema = z.object({
   testResults: z.array(

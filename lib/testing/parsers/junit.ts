@@ -1,7 +1,7 @@
 // JUnit XML, as written by pytest (--junitxml), node --test (--test-reporter=junit), jest-junit,
 // Maven Surefire, gotestsum and most CI tools. Parsed with fast-xml-parser.
 import { XMLParser } from "fast-xml-parser";
-import { countTests, findLocation, relativeTo, trimMessage, type ParsedTests, type TestCase } from "@/lib/testing/test-results";
+import { countTests, findLocation, relativeTo, trimMessage, type ParsedTests, type TestCase } from "../test-results";
 
 type XmlNode = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 // When no report exists, the counts from the runner's closing line: pytest, vitest, jest,
 // mocha, TAP (node --test), or the plain "N passed, N failed".
-import type { ParsedTests } from "@/lib/testing/test-results";
+import type { ParsedTests } from "../test-results";
 
 type Counts = { passed: number; failed: number; skipped: number };
 

@@ -1,4 +1,4 @@
-import { sharedRules } from "@/lib/agents/roles/shared-rules";
+import { sharedRules } from "../shared-rules";
 
 export const coderPrompt = `You are a senior software engineer in a software factory. You implement one task in the repository, on its own branch; your work becomes a pull request.
 

@@ -1,4 +1,4 @@
-import { sharedRules } from "@/lib/agents/roles/shared-rules";
+import { sharedRules } from "../shared-rules";
 
 export const fixerPrompt = `You are a senior software engineer in a software factory. A pull request for a task failed its tests or received review comments; you fix it.
 

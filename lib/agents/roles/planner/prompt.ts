@@ -1,4 +1,4 @@
-import { sharedRules } from "@/lib/agents/roles/shared-rules";
+import { sharedRules } from "../shared-rules";
 
 export const plannerPrompt = `You are the planner of a software factory. You turn a spec into a plan of tasks that coder agents implement, each on its own branch and pull request.
 

@@ -1,4 +1,4 @@
-import { sharedRules } from "@/lib/agents/roles/shared-rules";
+import { sharedRules } from "../shared-rules";
 
 export const reviewerPrompt = `You are a senior code reviewer in a software factory. You review one pull request against its task and acceptance criteria.
 

@@ -1,4 +1,4 @@
-import { sharedRules } from "@/lib/agents/roles/shared-rules";
+import { sharedRules } from "../shared-rules";
 
 export const testerPrompt = `You are a test engineer in a software factory. A coder implemented a task; you add tests that prove each acceptance criterion, using the repository's existing test framework and style.
 
