@@ -93,7 +93,7 @@ export function readResults(input: { format: string; reportFile: string | null; 
   try {
     if (reportFile && existsSync(reportFile)) {
       const text = readFileSync(reportFile, "utf8");
-      if (text.trim()) return reportFile.endsWith(".json") ? parseJestJson(text, root) : parseJunitXml(text, root);
+      if (text.trim()) return withSummaryCounts(reportFile.endsWith(".json") ? parseJestJson(text, root) : parseJunitXml(text, root), output);
     }
     if (input.format === "go-json" || /^\{"Time":.*"Action":/m.test(output)) return parseGoTestJson(output);
     const cargo = parseCargoOutput(output);
@@ -102,6 +102,18 @@ export function readResults(input: { format: string; reportFile: string | null; 
     // A truncated or foreign report: the summary line and the exit code still tell something.
   }
   return parseSummaryLine(output);
+}
+
+/**
+ * A report file the runner had not finished writing (seen with node's JUnit reporter under
+ * load) counts fewer tests than the runner's own closing line; the closing line's counts win
+ * then, and the report still names the failing tests it holds.
+ */
+function withSummaryCounts(report: ParsedTests, output: string): ParsedTests {
+  const summary = parseSummaryLine(output);
+  const total = (counts: ParsedTests) => (counts.passed ?? 0) + (counts.failed ?? 0);
+  if (!summary || total(summary) <= total(report)) return report;
+  return { ...report, passed: summary.passed, failed: summary.failed, skipped: Math.max(report.skipped ?? 0, summary.skipped ?? 0) };
 }
 
 function notRun(reason: string | null): TestRun {

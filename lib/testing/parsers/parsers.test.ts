@@ -87,3 +87,18 @@ describe("test report parsers", () => {
     expect(parseSummaryLine("make: *** [test] Error 1")).toBeNull();
   });
 });
+
+describe("a report cut short", () => {
+  it("takes node's closing counts when the JUnit file holds fewer tests than the spec reporter printed", async () => {
+    const { readResults } = await import("../run-tests");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const reportFile = join(mkdtempSync(join(tmpdir(), "junit-cut-")), "report.xml");
+    writeFileSync(reportFile, '<testsuites><testcase name="greets by name" file="test/greet.test.js" line="4"><failure message="expected">boom</failure></testcase></testsuites>');
+    const output = "✖ greets by name\n✔ is a function\nℹ tests 2\nℹ suites 0\nℹ pass 1\nℹ fail 1\n";
+    const parsed = readResults({ format: "junit", reportFile, output });
+    expect(parsed).toMatchObject({ passed: 1, failed: 1 });
+    expect(parsed?.tests.filter((test) => test.status === "failed").map((test) => test.name)).toEqual(["greets by name"]);
+  });
+});

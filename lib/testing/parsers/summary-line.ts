@@ -13,6 +13,8 @@ const patterns: { pattern: RegExp; read: (match: RegExpMatchArray) => Partial<Co
   { pattern: /^=*\s*((?:\d+ (?:failed|passed|skipped|errors?|xfailed|xpassed|deselected|warnings?)(?:, )?)+) in [\d.]+s/gm, read: (m) => readPairs(m[1]) },
   // TAP / node --test: "# pass 3" and "# fail 1"
   { pattern: /^# pass (\d+)\n# fail (\d+)/gm, read: (m) => ({ passed: Number(m[1]), failed: Number(m[2]) }) },
+  // node --test's spec reporter: "ℹ pass 3" and "ℹ fail 1"
+  { pattern: /^ℹ pass (\d+)\nℹ fail (\d+)/gm, read: (m) => ({ passed: Number(m[1]), failed: Number(m[2]) }) },
   // mocha: "3 passing" ... "1 failing"
   { pattern: /^\s*(\d+) passing[^\n]*(?:\n\s*(\d+) pending)?(?:\n\s*(\d+) failing)?/gm, read: (m) => ({ passed: Number(m[1]), skipped: Number(m[2] ?? 0), failed: Number(m[3] ?? 0) }) },
   // the plain closing line: "N passed, N failed" (", N skipped" may follow)
