@@ -50,7 +50,8 @@ export async function uploadUntilAnswered(options: {
   let isReset = false;
   // EPIPE / ECONNRESET once the server closes: expected.
   socket.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "ECONNRESET") isReset = true;
+    // A reset shows as ECONNRESET on read, or as EPIPE when it lands while this client writes.
+    if (error.code === "ECONNRESET" || error.code === "EPIPE") isReset = true;
   });
   socket.on("data", (data: Buffer) => {
     received = Buffer.concat([received, data]);
