@@ -4,7 +4,6 @@
 // fails the tool call or the session.
 import { readFile } from "node:fs/promises";
 import { diffLines } from "diff";
-import type { AgentRole } from "../generated/prisma/enums";
 import { db } from "../db";
 import { redactSecrets } from "../redact";
 import { recordRunEvent } from "../runs/record-run-event";

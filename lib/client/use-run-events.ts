@@ -71,7 +71,7 @@ export function useRunEvents(runId: string, options: { isEnabled: boolean }) {
       // the browser from reconnecting.
       source.addEventListener("end", () => source?.close());
       source.addEventListener("run-event", (message) => {
-        const event = parseRunEvent((message as MessageEvent<string>).data);
+        const event = parseStreamedEvent((message as MessageEvent<string>).data);
         if (!event || event.runId !== runId) return;
         pending.push(event);
         flushTimer ??= setTimeout(flush, FLUSH_MS);
@@ -133,7 +133,7 @@ function applyRunProgress(queryClient: QueryClient, event: RunEventDto) {
   });
 }
 
-function parseRunEvent(data: string): RunEventDto | null {
+function parseStreamedEvent(data: string): RunEventDto | null {
   try {
     const value = JSON.parse(data) as RunEventDto;
     return typeof value?.id === "number" && value.run ? value : null;

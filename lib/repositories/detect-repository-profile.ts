@@ -3,6 +3,7 @@
 // where files come from (a checked-out workspace, or memory in tests). File contents are
 // untrusted: they are parsed, never executed, and only short quoted snippets reach the report.
 import { parse as parseToml } from "smol-toml";
+import type { ProfileCommands } from "./repository-profile-schema";
 
 /** Read access to a repository's tree; paths are relative to its root, with "/" separators. */
 export type RepositoryFileReader = {
@@ -14,13 +15,7 @@ export type RepositoryFileReader = {
 
 export type Ecosystem = "node" | "python" | "go" | "rust" | "make";
 
-export type DetectedProfile = {
-  setupCommand: string | null;
-  testCommand: string | null;
-  lintCommand: string | null;
-  typecheckCommand: string | null;
-  buildCommand: string | null;
-  hasCi: boolean;
+export type DetectedProfile = ProfileCommands & {
   /** The ecosystem whose commands were chosen, or null when none was recognised. */
   primary: Ecosystem | null;
   /** Other ecosystems found at the root, reported but not used. */
@@ -33,12 +28,11 @@ type Commands = Pick<DetectedProfile, "setupCommand" | "testCommand" | "lintComm
 type Candidate = { ecosystem: Ecosystem; commands: Commands; findings: string[] };
 
 const noCommands: Commands = { setupCommand: null, testCommand: null, lintCommand: null, typecheckCommand: null, buildCommand: null };
-/** When several ecosystems share the root, the first with a test command wins, in this order. */
-const ecosystemOrder: Ecosystem[] = ["node", "python", "go", "rust", "make"];
 
 export async function detectRepositoryProfile(reader: RepositoryFileReader): Promise<DetectedProfile> {
   const rootEntries = await reader.listDirectory("");
   const root = new Set(rootEntries);
+  // When several ecosystems share the root, the first with a test command wins, in this order.
   const detected = await Promise.all([
     detectNode(reader, root),
     detectPython(reader, root, rootEntries),

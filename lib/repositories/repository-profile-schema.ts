@@ -70,21 +70,24 @@ export const repositoryRefInput = z.object({ owner: z.string(), name: z.string()
   if (nameProblem) ctx.addIssue({ code: "custom", path: ["name"], message: nameProblem });
 });
 
-/** A repository's profile as the API sends it; JSON-safe, so workflow steps can return it too. */
-export type RepositoryProfile = {
-  id: string;
-  owner: string;
-  name: string;
-  /** "owner/name" */
-  fullName: string;
-  defaultBranch: string;
-  /** Null: none (no setup step, no test step, ...). */
+/** What a profile knows how to run (null: none, so no setup step, no test step, ...), and whether CI exists. */
+export type ProfileCommands = {
   setupCommand: string | null;
   testCommand: string | null;
   lintCommand: string | null;
   typecheckCommand: string | null;
   buildCommand: string | null;
   hasCi: boolean;
+};
+
+/** A repository's profile as the API sends it; JSON-safe, so workflow steps can return it too. */
+export type RepositoryProfile = ProfileCommands & {
+  id: string;
+  owner: string;
+  name: string;
+  /** "owner/name" */
+  fullName: string;
+  defaultBranch: string;
   /** How the profile was found, one finding per line; null until detected. */
   detectionReport: string | null;
   /** "user" once edited: detection then keeps every command and setting. */

@@ -1,14 +1,10 @@
 // ensureRepositoryProfile against the fake GitHub (real git over HTTP) and real Postgres: a
 // repository nobody configured gets its commands from its own files, and a user's edits stay.
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github";
+import { pointAppAtFakeGitHub } from "../../test/fake-github-fixtures";
 import { secretCanaries } from "../../test/secret-canaries";
 import { db } from "../db";
-import { resetEnvCache } from "../env";
-import { resetGitHubClients } from "../github/get-github-client";
 import { ensureRepositoryProfile, resolveRunCommands, updateRepositoryProfile } from "./repository-profile";
 
 let github: FakeGitHub;
@@ -22,11 +18,7 @@ const nodeApp = {
 
 beforeAll(async () => {
   github = await startFakeGitHub({ token: secretCanaries.GITHUB_TOKEN });
-  process.env.GITHUB_API_URL = github.apiUrl;
-  process.env.GITHUB_TOKEN = secretCanaries.GITHUB_TOKEN;
-  process.env.FACTORY_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "profile-test-"));
-  resetEnvCache();
-  resetGitHubClients();
+  pointAppAtFakeGitHub(github, "profile-test-");
 });
 
 afterAll(() => github.close());

@@ -3,13 +3,13 @@
 // the sessions' transcripts. All from the database: the diff is the one in the reviewer's own
 // task message, so comments line up with it and no GitHub call is made per page view.
 import type { ModelMessage } from "ai";
-import type { AgentRole, FailToPass, PullRequestState, ReviewVerdict, RunStatus, SessionStatus, StopReason, TaskStatus, TestOutcome } from "../generated/prisma/enums";
+import type { FailToPass, PullRequestState, ReviewVerdict, RunStatus, TaskStatus, TestOutcome } from "../generated/prisma/enums";
 import type { Prisma } from "../generated/prisma/client";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { readDisplayableTranscript } from "../agents/transcript";
 import { redactSecrets } from "../redact";
-import type { TaskIterationPointDto } from "./run-dto";
+import type { TaskIterationPointDto, TaskSessionDto } from "./run-dto";
 import { toConvergencePoints } from "./to-run-dto";
 
 /** A block of text the session received from outside (repository, tests, reviews): data, not instructions. */
@@ -20,17 +20,10 @@ export type TranscriptEntryDto =
   | { kind: "tool-call"; tool: string; input: string }
   | { kind: "tool-result"; tool: string; output: string; isError: boolean };
 
-export type TaskSessionDetailDto = {
-  id: string;
-  role: AgentRole;
-  iteration: number;
-  model: string;
-  status: SessionStatus;
-  stopReason: StopReason | null;
+export type TaskSessionDetailDto = Omit<TaskSessionDto, "attempt" | "startedAt" | "finishedAt"> & {
   error: string | null;
   turns: number;
   tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
-  costUsd: number;
   /** The session's result: finish summary or submitted review. */
   summary: string | null;
   /** Untrusted blocks of the session's first message (diff, test output, review feedback). */
