@@ -1,6 +1,7 @@
 import type { SubmitReviewResult } from "../agents/terminal-tools";
 import { db } from "../db";
 import { postReview } from "../github/post-review";
+import { saveReviewOnce } from "../github/record-human-review";
 import { recordRunEvent } from "../runs/record-run-event";
 import type { TaskContext } from "./load-work-context";
 
@@ -19,20 +20,19 @@ export async function publishTaskReview(options: { context: TaskContext; iterati
     comments: review.comments,
   });
   await db.$transaction(async (tx) => {
-    await tx.review.upsert({
-      where: { githubReviewId: BigInt(posted.id) },
-      create: {
+    await saveReviewOnce(
+      {
         pullRequestId: pullRequest.id,
         source: "factory",
-        githubReviewId: BigInt(posted.id),
+        githubReviewId: posted.id,
         verdict: review.verdict,
         body: review.summary,
         comments: review.comments,
         iteration,
         sessionId: options.sessionId,
       },
-      update: {},
-    });
+      tx,
+    );
     if (posted.isCreated) {
       await recordRunEvent(
         { runId: context.run.id, type: "review.posted", payload: { taskKey: task.key, iteration, verdict: review.verdict, url: posted.url, comments: review.comments.length } },
