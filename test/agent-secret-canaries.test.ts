@@ -2,20 +2,16 @@
 // when the task, the repository and hostile commands try to surface one.
 import { existsSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAgentSession } from "../lib/agents/create-agent-session";
 import { runAgentSession } from "../lib/agents/run-agent-session";
 import { db } from "../lib/db";
-import { createSampleRepo, createTestRun, scriptedModel, useScriptedModel } from "./agent-fixtures";
-import { lastToolResults, startScriptedLlmServer, type ScriptedLlmServer } from "./scripted-llm-server";
+import { createSampleRepo, createTestRun, scriptedModel } from "./agent-fixtures";
+import { lastToolResults } from "./scripted-llm-server";
+import { useScriptedLlmServer } from "./scripted-llm-fixtures";
 import { findCanaries, secretCanaries } from "./secret-canaries";
 
-let server: ScriptedLlmServer;
-beforeAll(async () => {
-  server = await startScriptedLlmServer();
-  useScriptedModel(server.baseUrl);
-});
-afterAll(() => server.close());
+const server = await useScriptedLlmServer();
 
 describe("secrets", () => {
   it("never reach the model server, transcripts, events or call records", async () => {

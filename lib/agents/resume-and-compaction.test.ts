@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSampleRepo, createTestRun, git, scriptedModel, useScriptedModel } from "../../test/agent-fixtures";
-import { startScriptedLlmServer, type ScriptedLlmServer } from "../../test/scripted-llm-server";
+import { describe, expect, it } from "vitest";
+import { createSampleRepo, createTestRun, git, scriptedModel } from "../../test/agent-fixtures";
+import { useScriptedLlmServer } from "../../test/scripted-llm-fixtures";
 import { db } from "../db";
 import { reserveBudget } from "../llm/budget-guard";
 import { createAgentSession } from "./create-agent-session";
@@ -28,12 +28,7 @@ function dyingAfter(calls: number) {
 
 const isPrefixOf = (before: unknown[], after: unknown[]) => before.every((message, i) => JSON.stringify(message) === JSON.stringify(after[i]));
 
-let server: ScriptedLlmServer;
-beforeAll(async () => {
-  server = await startScriptedLlmServer();
-  useScriptedModel(server.baseUrl);
-});
-afterAll(() => server.close());
+const server = await useScriptedLlmServer();
 
 const write = (file: string) => ({ toolCalls: [{ name: "write_file", args: { path: file, content: `${file}\n` } }] });
 
@@ -42,20 +37,11 @@ describe("durable chunks", () => {
     const workspace = createSampleRepo();
     const run = await createTestRun({ budgetUsd: 5 });
     const { id: sessionId } = await createAgentSession({ runId: run.id, role: "coder", model: scriptedModel, task: "Write four files." });
-    const kill = new AbortController();
-    let writes = 0;
     // Dies like a crashed worker right after the 4th tool call (in the second chunk) ran.
-    const dyingToolkit: WorkspaceToolkit = {
-      ...defaultToolkit,
-      run: async (name, args, context) => {
-        const result = await defaultToolkit.run(name, args, context);
-        if (++writes === 4) kill.abort(new Error("worker killed"));
-        return result;
-      },
-    };
+    const dying = dyingAfter(4);
     const first = server.requests.length;
     server.push(write("a.txt"), write("b.txt"), write("c.txt"), write("d.txt"));
-    await expect(runAgentSession({ sessionId, workspace, turnsPerChunk: 3, toolkit: dyingToolkit, abortSignal: kill.signal })).rejects.toThrow();
+    await expect(runAgentSession({ sessionId, workspace, turnsPerChunk: 3, toolkit: dying.toolkit, abortSignal: dying.signal })).rejects.toThrow();
     expect(existsSync(path.join(workspace, "d.txt"))).toBe(true);
     const saved = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId } });
     expect(saved).toMatchObject({ turns: 3, status: "running" });
@@ -89,17 +75,25 @@ describe("durable chunks", () => {
   });
 });
 
+/**
+ * A coder session writing a.txt to d.txt, one per turn, in one chunk of 10 turns whose worker
+ * dies during turn 4. Returns the saved session and the index of the session's first request.
+ */
+async function crashDuringFourthTurn() {
+  const workspace = createSampleRepo();
+  const run = await createTestRun({ budgetUsd: 5 });
+  const { id: sessionId } = await createAgentSession({ runId: run.id, role: "coder", model: scriptedModel, task: "Write four files." });
+  const dying = dyingAfter(4);
+  const first = server.requests.length;
+  server.push(write("a.txt"), write("b.txt"), write("c.txt"), write("d.txt"));
+  await expect(runAgentSessionChunk({ sessionId, workspace, turnsPerChunk: 10, toolkit: dying.toolkit, abortSignal: dying.signal })).rejects.toThrow();
+  const saved = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId } });
+  return { workspace, sessionId, first, saved };
+}
+
 describe("turn-by-turn durability", () => {
   it("a crash mid-chunk loses only the turn in flight: completed turns are neither redone nor paid again", async () => {
-    const workspace = createSampleRepo();
-    const run = await createTestRun({ budgetUsd: 5 });
-    const { id: sessionId } = await createAgentSession({ runId: run.id, role: "coder", model: scriptedModel, task: "Write four files." });
-    const dying = dyingAfter(4);
-    const first = server.requests.length;
-    server.push(write("a.txt"), write("b.txt"), write("c.txt"), write("d.txt"));
-    // One chunk of 10 turns, killed during its 4th.
-    await expect(runAgentSessionChunk({ sessionId, workspace, turnsPerChunk: 10, toolkit: dying.toolkit, abortSignal: dying.signal })).rejects.toThrow();
-    const saved = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId } });
+    const { workspace, sessionId, first, saved } = await crashDuringFourthTurn();
     expect(saved).toMatchObject({ turns: 3, status: "running" });
     expect(git(workspace, "show", "--name-only", "--format=", saved.lastCommitSha!).split("\n")).toEqual(["c.txt"]);
     const killedRequest = server.requests[first + 3].json;
@@ -155,14 +149,7 @@ describe("turn-by-turn durability", () => {
   });
 
   it("on a worker without the newest turns' commits, resumes from the newest turn whose commit it has", async () => {
-    const workspace = createSampleRepo();
-    const run = await createTestRun({ budgetUsd: 5 });
-    const { id: sessionId } = await createAgentSession({ runId: run.id, role: "coder", model: scriptedModel, task: "Write files." });
-    const dying = dyingAfter(4);
-    const first = server.requests.length;
-    server.push(write("a.txt"), write("b.txt"), write("c.txt"), write("d.txt"));
-    await expect(runAgentSessionChunk({ sessionId, workspace, turnsPerChunk: 10, toolkit: dying.toolkit, abortSignal: dying.signal })).rejects.toThrow();
-    const saved = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId } });
+    const { workspace, sessionId, first, saved } = await crashDuringFourthTurn();
     expect(saved.turns).toBe(3);
     const turn3Request = server.requests[first + 2].json;
 

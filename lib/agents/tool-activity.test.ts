@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSampleRepo, createTestRun, scriptedModel, useScriptedModel } from "../../test/agent-fixtures";
-import { startScriptedLlmServer, type ScriptedLlmServer } from "../../test/scripted-llm-server";
+import { describe, expect, it } from "vitest";
+import { createSampleRepo, createTestRun, scriptedModel } from "../../test/agent-fixtures";
+import { useScriptedLlmServer } from "../../test/scripted-llm-fixtures";
 import { secretCanaries } from "../../test/secret-canaries";
 import { db } from "../db";
 import { createAgentSession } from "./create-agent-session";
 import { runAgentSession } from "./run-agent-session";
 import { readFailingTestCount, summarizeToolCall, type ToolActivityPayload } from "./tool-activity";
 
-let server: ScriptedLlmServer;
-beforeAll(async () => {
-  server = await startScriptedLlmServer();
-  useScriptedModel(server.baseUrl);
-});
-afterAll(() => server.close());
+const server = await useScriptedLlmServer();
 
 describe("agent.tool events", () => {
   it("records every workspace tool call of a session: role, task, iteration, target, exit code, lines changed", async () => {

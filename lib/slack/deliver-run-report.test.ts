@@ -1,30 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../db";
-import { resetEnvCache } from "../env";
 import { findCanaries, secretCanaries } from "../../test/secret-canaries";
-import { startFakeSlack, type FakeSlack } from "../../test/fake-slack";
+import { useFakeSlack, useSlackWebhookUrl } from "../../test/slack-fixtures";
 import { seedFinishedRun } from "../../test/seed-finished-run";
 import { buildRunReport } from "./build-run-report";
 import { deliverRunReport, slackNotConfiguredError } from "./deliver-run-report";
 import { SlackDeliveryError } from "./post-slack-message";
 import type { SlackMessage } from "./slack-message";
 
-let slack: FakeSlack;
-
-beforeAll(async () => {
-  slack = await startFakeSlack();
-});
-afterAll(async () => {
-  await slack.close();
-});
-beforeEach(() => useWebhookUrl(slack.webhookUrl));
-afterEach(() => useWebhookUrl(secretCanaries.SLACK_WEBHOOK_URL));
-
-function useWebhookUrl(url: string | undefined) {
-  if (url === undefined) delete process.env.SLACK_WEBHOOK_URL;
-  else process.env.SLACK_WEBHOOK_URL = url;
-  resetEnvCache();
-}
+const slack = await useFakeSlack();
 
 async function seedReport(options: Parameters<typeof seedFinishedRun>[0] = { status: "succeeded", spentUsd: 1 }) {
   const { run } = await seedFinishedRun(options);
@@ -112,7 +96,7 @@ describe("deliverRunReport", () => {
   });
 
   it("keeps the webhook URL (a secret) out of lastError and RunEvents when Slack is unreachable", async () => {
-    useWebhookUrl(secretCanaries.SLACK_WEBHOOK_URL); // 127.0.0.1:9: nothing listens there
+    useSlackWebhookUrl(secretCanaries.SLACK_WEBHOOK_URL); // 127.0.0.1:9: nothing listens there
     const { run, message } = await seedReport();
 
     const failure = await deliveryError(deliverRunReport({ runId: run.id, message }));
@@ -142,14 +126,14 @@ describe("deliverRunReport", () => {
     const limited = await deliveryError(deliverRunReport({ runId: run.id, message }));
     expect(limited).toMatchObject({ isRetryable: true, statusCode: 429, retryAfterMs: 7000 });
 
-    useWebhookUrl(slack.unknownWebhookUrl);
+    useSlackWebhookUrl(slack.unknownWebhookUrl);
     const gone = await deliveryError(deliverRunReport({ runId: run.id, message }));
     expect(gone).toMatchObject({ isRetryable: false, statusCode: 404, message: "Slack answered HTTP 404 no_service" });
     expect((await notificationsOf(run.id))[0]).toMatchObject({ attempts: 2, lastError: "Slack answered HTTP 404 no_service", deliveredAt: null });
   });
 
   it("records a skip and does not throw when SLACK_WEBHOOK_URL is unset", async () => {
-    useWebhookUrl(undefined);
+    useSlackWebhookUrl(undefined);
     const { run, message } = await seedReport();
     const requestsBefore = slack.requests.length;
 

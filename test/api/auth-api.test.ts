@@ -6,18 +6,13 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
 import { resetEnvCache } from "../../lib/env";
-import { seedModelPrices } from "../../lib/llm/model-price";
 import { maxFailuresPerClient } from "../../lib/auth/login-throttle";
 import { toSafeNextPath } from "../../lib/auth/safe-next-path";
-import { startFakeInngestEventApi } from "../fake-inngest-event-api";
 import { secretCanaries } from "../secret-canaries";
+import { startApiEngine } from "./api-fixtures";
 
-const engine = await startFakeInngestEventApi();
-process.env.INNGEST_BASE_URL = engine.url;
-process.env.FACTORY_MODEL = "openai-compatible:glm-5.2";
 process.env.FACTORY_PUBLIC_URL = "https://factory.example.com";
-resetEnvCache();
-await seedModelPrices();
+await startApiEngine();
 const loginRoute = await import("../../app/api/auth/login/route");
 const logoutRoute = await import("../../app/api/auth/logout/route");
 const sessionRoute = await import("../../app/api/auth/session/route");
@@ -29,8 +24,7 @@ const token = secretCanaries.FACTORY_API_TOKEN;
 const appOrigin = "https://factory.example.com";
 const validRun = { repo: "acme/widgets", title: "Add a health check", spec: "# Spec", budgetUsd: 5, maxIterations: 3 };
 
-afterAll(async () => {
-  await engine.close();
+afterAll(() => {
   delete process.env.FACTORY_PUBLIC_URL;
   resetEnvCache();
 });

@@ -1,23 +1,14 @@
 // The repository profile API and per-run command overrides, through the real route handlers,
 // against real Postgres, the fake GitHub (real git over HTTP) and a stand-in Inngest Event API.
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { resetGitHubClients } from "../../lib/github/get-github-client";
-import { seedModelPrices } from "../../lib/llm/model-price";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github";
-import { startFakeInngestEventApi } from "../fake-inngest-event-api";
+import { pointAppAtFakeGitHub } from "../fake-github-fixtures";
 import { secretCanaries } from "../secret-canaries";
+import { startApiEngine } from "./api-fixtures";
 
-const engine = await startFakeInngestEventApi();
+await startApiEngine();
 let github: FakeGitHub;
-process.env.INNGEST_BASE_URL = engine.url;
-process.env.FACTORY_MODEL = "openai-compatible:glm-5.2";
-resetEnvCache();
-await seedModelPrices();
 
 const listRoute = await import("../../app/api/repositories/route");
 const profileRoute = await import("../../app/api/repositories/[owner]/[name]/route");
@@ -44,11 +35,7 @@ const errorFields = async (response: Response) => ((await response.json()).error
 
 beforeAll(async () => {
   github = await startFakeGitHub({ token: secretCanaries.GITHUB_TOKEN });
-  process.env.GITHUB_API_URL = github.apiUrl;
-  process.env.GITHUB_TOKEN = secretCanaries.GITHUB_TOKEN;
-  process.env.FACTORY_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "repositories-api-"));
-  resetEnvCache();
-  resetGitHubClients();
+  pointAppAtFakeGitHub(github, "repositories-api-");
   await github.createRepository({
     owner: "acme",
     name: "shop",
@@ -62,10 +49,7 @@ beforeAll(async () => {
   await db.repository.create({ data: { owner: "acme", name: "legacy", testCommand: "make check", setupCommand: "make deps" } });
 });
 
-afterAll(async () => {
-  await engine.close();
-  await github.close();
-});
+afterAll(async () => github.close());
 
 describe("GET /api/repositories", () => {
   it("lists every profile by owner and name, with money as numbers", async () => {

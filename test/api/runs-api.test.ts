@@ -1,17 +1,11 @@
 // The runs REST API through its real route handlers, against real Postgres and a stand-in
 // Inngest Event API.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { seedModelPrices } from "../../lib/llm/model-price";
-import { startFakeInngestEventApi } from "../fake-inngest-event-api";
 import { secretCanaries } from "../secret-canaries";
+import { startApiEngine } from "./api-fixtures";
 
-const engine = await startFakeInngestEventApi();
-process.env.INNGEST_BASE_URL = engine.url;
-process.env.FACTORY_MODEL = "openai-compatible:glm-5.2";
-resetEnvCache();
-await seedModelPrices();
+const engine = await startApiEngine();
 const runsRoute = await import("../../app/api/runs/route");
 const runRoute = await import("../../app/api/runs/[id]/route");
 const cancelRoute = await import("../../app/api/runs/[id]/cancel/route");
@@ -30,8 +24,6 @@ function post(body: unknown, headers: Record<string, string> = auth): Request {
 }
 const params = (id: string) => ({ params: Promise.resolve({ id }) });
 const countRuns = () => db.run.count();
-
-afterAll(() => engine.close());
 
 describe("POST /api/runs", () => {
   it("creates a queued run, records an event and sends factory/run.requested", async () => {

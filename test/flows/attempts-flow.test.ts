@@ -1,78 +1,30 @@
 // Best-of-N coder attempts end to end: run-spec -> run-task through the in-process harness, the
 // local GitHub, the scripted model and the real sandbox. The scripted coder behaves by the model
 // each attempt was given (models.coder as a list), so the test knows which attempt wrote what.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { describeRunEvent } from "../../lib/client/describe-run-event";
 import { db } from "../../lib/db";
 import { listWorkspaces } from "../../lib/git/cleanup-workspaces";
-import { resetEnvCache } from "../../lib/env";
-import { createRun } from "../../lib/runs/create-run";
 import { getRunDetailOrThrow } from "../../lib/runs/get-run-or-throw";
 import { estimateAttemptUsd } from "../../lib/tasks/coder-attempts";
 import { useScriptedModel } from "../agent-fixtures";
-import { startFakeSlack } from "../fake-slack";
-import { createInngestHarness } from "../inngest-harness";
-import { plannerSubmits, roleOf, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
+import {
+  farewellTask, farewellTest, greeterRepo, plannerSubmits, requestRun, reviewerFollowsTests, roleOf, sessionStarts, startFactoryWorld, startFlowEngine, taskMessageOf, writes,
+  type FactoryWorld, type RoleScript,
+} from "./factory-flow-fixtures";
 
-const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 240_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-const { functions } = await import("../../workflows");
-harness.register(...functions);
-const slack = await startFakeSlack();
-process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
-resetEnvCache();
+const { harness, slack, finishedRunSpec } = await startFlowEngine({ runTimeoutMs: 240_000 });
 
-let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
+let world: FactoryWorld | undefined;
 afterEach(async () => world?.close());
-afterAll(async () => {
-  await harness.close();
-  await slack.close();
-});
 
-const greeterRepo = {
-  "package.json": JSON.stringify({ name: "greeter", version: "1.0.0", type: "module", scripts: { test: "node --test" } }, null, 2),
-  "greet.js": "export const greet = (name) => `Hi ${name}`;\n",
-  "test/greet.test.js": "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { greet } from '../greet.js';\ntest('greets by name', () => assert.equal(greet('Ada'), 'Hi Ada'));\n",
-};
-const farewellTask = { key: "farewell", title: "Farewell", description: "Add farewell(name) in farewell.js returning `Goodbye, <name>!`", acceptanceCriteria: ["farewell('Ada') returns 'Goodbye, Ada!'"], dependsOn: [] };
-const farewellTest = "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { farewell } from '../farewell.js';\n\ntest('says goodbye with a bang', () => assert.equal(farewell('Ada'), 'Goodbye, Ada!'));\n";
 const testerTest = "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { farewell } from '../farewell.js';\n\ntest('says goodbye to Bob', () => assert.equal(farewell('Bob'), 'Goodbye, Bob!'));\n";
 
 /** Fixed usage per coder call, so each attempt's cost is exact: 1000 prompt tokens, 100 completion, none cached. */
 const coderUsage = { promptTokens: 1000, completionTokens: 100, cachedTokens: 0 };
 
-/** Writes files one per turn, then finishes. */
-const writes = (files: Record<string, string>, summary: string): RoleScript => (_request, turn) => {
-  const entries = Object.entries(files);
-  return turn <= entries.length
-    ? { toolCalls: [{ name: "write_file", args: { path: entries[turn - 1][0], content: entries[turn - 1][1] } }] }
-    : { toolCalls: [{ name: "finish", args: { summary } }] };
-};
-
-const reviewerFollowsTests: RoleScript = (request) => {
-  const isPassing = taskMessageOf(request).includes("Tests: passed");
-  return {
-    toolCalls: [{
-      name: "submit_review",
-      args: isPassing ? { verdict: "approve", summary: "Correct, tests pass.", comments: [] } : { verdict: "request_changes", summary: "Tests fail.", comments: [] },
-    }],
-  };
-};
-
-async function runSpecOf(runId: string) {
-  const run = await harness.waitForRun({ functionId: "run-spec", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 240_000 });
-  await harness.waitForRun({ functionId: "notify-run-finished", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 30_000 });
-  return run;
-}
-
-async function submitRun(input: { models: Record<string, string | string[]>; coderAttempts: number; budgetUsd: number; maxIterations?: number }) {
-  const repo = `${world!.repository.owner}/${world!.repository.name}`;
-  const { id } = await createRun({
-    input: { repo, title: "Say goodbye", spec: "Add farewell.", budgetUsd: input.budgetUsd, maxIterations: input.maxIterations ?? 2, models: input.models, coderAttempts: input.coderAttempts },
-    requestRun: async (runId) => void (await harness.send({ name: "factory/run.requested", data: { runId, repository: repo } })),
-    engineUrl: "harness",
-  });
-  return id;
+function submitRun(input: { models: Record<string, string | string[]>; coderAttempts: number; budgetUsd: number; maxIterations?: number }) {
+  return requestRun(world!, harness.send, { title: "Say goodbye", spec: "Add farewell.", maxIterations: 2, ...input });
 }
 
 const taskEvents = (runId: string, type: string) => db.runEvent.findMany({ where: { runId, type }, orderBy: { seq: "asc" } });
@@ -91,7 +43,7 @@ describe("best-of-N coder attempts", () => {
     world = await startFactoryWorld({
       files: greeterRepo,
       testCommand: "node --test",
-      roles: { planner: plannerSubmits([farewellTask]), coder, tester: writes({ "test/farewell-bob.test.js": testerTest }, "A test for Bob"), reviewer: reviewerFollowsTests },
+      roles: { planner: plannerSubmits([farewellTask]), coder, tester: writes({ "test/farewell-bob.test.js": testerTest }, "A test for Bob"), reviewer: reviewerFollowsTests() },
     });
     // Three coder models at different prices ($ per million tokens), so each attempt's cost is its own.
     useScriptedModel(world.llm.baseUrl, {
@@ -101,7 +53,7 @@ describe("best-of-N coder attempts", () => {
     });
     const coderModels = ["openai-compatible:scripted-a", "openai-compatible:scripted-b", "openai-compatible:scripted-c"];
     const runId = await submitRun({ models: { coder: coderModels }, coderAttempts: 3, budgetUsd: 5 });
-    expect(await runSpecOf(runId)).toMatchObject({ status: "completed", output: { runId, status: "succeeded" } });
+    expect(await finishedRunSpec(runId)).toMatchObject({ status: "completed", output: { runId, status: "succeeded" } });
 
     // Each attempt's coder ran on its own model: write, write, finish.
     const coderRequests = world.llm.requests.filter((request) => roleOf(request) === "coder");
@@ -173,7 +125,7 @@ describe("best-of-N coder attempts", () => {
     world = await startFactoryWorld({
       files: greeterRepo,
       testCommand: "node --test",
-      roles: { planner: plannerSubmits([farewellTask]), coder, tester: (_request) => ({ toolCalls: [{ name: "finish", args: { summary: "The existing tests will do." } }] }), reviewer: reviewerFollowsTests },
+      roles: { planner: plannerSubmits([farewellTask]), coder, tester: (_request) => ({ toolCalls: [{ name: "finish", args: { summary: "The existing tests will do." } }] }), reviewer: reviewerFollowsTests() },
     });
     // Everything but the coder is free, so the budget is the coder attempts' alone.
     const pricey = "openai-compatible:scripted-pricey";
@@ -182,7 +134,7 @@ describe("best-of-N coder attempts", () => {
     const estimate = await estimateAttemptUsd(pricey);
     const budgetUsd = estimate.mul(2.5).toDecimalPlaces(6).toNumber();
     const runId = await submitRun({ models: { planner: free, coder: pricey, tester: free, reviewer: free, fixer: free }, coderAttempts: 4, budgetUsd });
-    expect(await runSpecOf(runId)).toMatchObject({ status: "completed", output: { status: "succeeded" } });
+    expect(await finishedRunSpec(runId)).toMatchObject({ status: "completed", output: { status: "succeeded" } });
 
     const [limited] = await taskEvents(runId, "task.attempts.limited");
     expect(limited.payload).toMatchObject({ taskKey: "farewell", requested: 4, running: 2, remainingUsd: budgetUsd.toFixed(6), estimatePerAttemptUsd: estimate.toFixed(6) });

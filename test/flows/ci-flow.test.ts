@@ -1,31 +1,17 @@
 // GitHub CI in the loop, keyed on the pushed head sha: a fake CI reacts to each git push on
 // the local GitHub (check runs with output and annotations, check_suite.completed events).
 // Real time (timeScale 1): the CI wait's re-check timer must not fire during the test.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { startFakeSlack } from "../fake-slack";
 import type { FakePush } from "../fake-github";
-import { createInngestHarness } from "../inngest-harness";
-import { plannerSubmits, requestRun, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
+import { greetingTask, plannerSubmits, requestRun, sessionStarts, startFactoryWorld, startFlowEngine, taskMessageOf, writes, type FactoryWorld } from "./factory-flow-fixtures";
 
-const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 240_000, timeScale: 1 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-const { functions } = await import("../../workflows");
-harness.register(...functions);
-const slack = await startFakeSlack();
-process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
-resetEnvCache();
+const { harness, finishedRunSpec } = await startFlowEngine({ runTimeoutMs: 240_000, timeScale: 1 });
 
-let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
+let world: FactoryWorld | undefined;
 afterEach(async () => world?.close());
-afterAll(async () => {
-  await harness.close();
-  await slack.close();
-});
 
-const writesHello = (content: string, summary: string): RoleScript => (_request, turn) =>
-  turn === 1 ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content } }] } : { toolCalls: [{ name: "finish", args: { summary } }] };
+const writesHello = (content: string, summary: string) => writes({ "hello.txt": content }, summary);
 
 describe("CI in the loop", () => {
   it("reads CI that finished before the wait, feeds a failing check's output to the fixer, and ignores an older sha's suite", async () => {
@@ -33,7 +19,7 @@ describe("CI in the loop", () => {
       testCommand: null,
       hasCi: true,
       roles: {
-        planner: plannerSubmits([{ key: "greeting", title: "Greeting", description: "Add hello.txt", acceptanceCriteria: ["hello.txt says hello"], dependsOn: [] }]),
+        planner: plannerSubmits([greetingTask]),
         coder: writesHello("hello \n", "Added hello.txt"),
         // Approves every time: only CI can hold the task back.
         reviewer: () => ({ toolCalls: [{ name: "submit_review", args: { verdict: "approve", summary: "Looks fine.", comments: [] } }] }),
@@ -72,9 +58,7 @@ describe("CI in the loop", () => {
     Object.assign(checkRun, { status: "completed", conclusion: "success" });
     await suiteCompleted(pushes[1], "success");
 
-    const runSpec = await harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 120_000 });
-    expect(runSpec).toMatchObject({ status: "completed", output: { status: "succeeded" } });
-    await harness.waitForRun({ functionId: "notify-run-finished", where: (run) => run.event.data.runId === runId, timeoutMs: 30_000 });
+    expect(await finishedRunSpec(runId, 120_000)).toMatchObject({ status: "completed", output: { status: "succeeded" } });
 
     // Iteration 1 read CI once and found the early failure; iteration 2 read before waiting and after its own sha's suite only.
     const ciReads = Object.keys(runTask.stepAttempts).filter((id) => id.startsWith("read-ci-"));

@@ -1,55 +1,20 @@
 // Model escalation end to end: a fixer ladder (cheap model, then a strong one) with escalateAfter
 // 2. The scripted fixer only gets it right on the strong model; the requests the scripted server
 // received show exactly when the role moved up, and the run detail and Slack report what it cost.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { describeRunEvent } from "../../lib/client/describe-run-event";
 import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { createRun } from "../../lib/runs/create-run";
 import { getRunDetailOrThrow } from "../../lib/runs/get-run-or-throw";
 import { scriptedModel, useScriptedModel } from "../agent-fixtures";
-import { startFakeSlack } from "../fake-slack";
-import { createInngestHarness } from "../inngest-harness";
-import { plannerSubmits, roleOf, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
+import {
+  farewellTask, farewellTest, greeterRepo, plannerSubmits, requestRun, reviewerFollowsTests, roleOf, sessionStarts, startFactoryWorld, startFlowEngine, writes,
+  type FactoryWorld, type RoleScript,
+} from "./factory-flow-fixtures";
 
-const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 240_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-const { functions } = await import("../../workflows");
-harness.register(...functions);
-const slack = await startFakeSlack();
-process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
-resetEnvCache();
+const { harness, slack, finishedRunSpec } = await startFlowEngine({ runTimeoutMs: 240_000 });
 
-let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
+let world: FactoryWorld | undefined;
 afterEach(async () => world?.close());
-afterAll(async () => {
-  await harness.close();
-  await slack.close();
-});
-
-const greeterRepo = {
-  "package.json": JSON.stringify({ name: "greeter", version: "1.0.0", type: "module", scripts: { test: "node --test" } }, null, 2),
-  "greet.js": "export const greet = (name) => `Hi ${name}`;\n",
-  "test/greet.test.js": "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { greet } from '../greet.js';\ntest('greets by name', () => assert.equal(greet('Ada'), 'Hi Ada'));\n",
-};
-const farewellTask = { key: "farewell", title: "Farewell", description: "Add farewell(name) in farewell.js returning `Goodbye, <name>!`", acceptanceCriteria: ["farewell('Ada') returns 'Goodbye, Ada!'"], dependsOn: [] };
-const farewellTest = "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { farewell } from '../farewell.js';\n\ntest('says goodbye with a bang', () => assert.equal(farewell('Ada'), 'Goodbye, Ada!'));\n";
-
-const writes = (files: Record<string, string>, summary: string): RoleScript => (_request, turn) => {
-  const entries = Object.entries(files);
-  return turn <= entries.length
-    ? { toolCalls: [{ name: "write_file", args: { path: entries[turn - 1][0], content: entries[turn - 1][1] } }] }
-    : { toolCalls: [{ name: "finish", args: { summary } }] };
-};
-
-const reviewerFollowsTests: RoleScript = (request) => ({
-  toolCalls: [{
-    name: "submit_review",
-    args: taskMessageOf(request).includes("Tests: passed")
-      ? { verdict: "approve", summary: "Correct, tests pass.", comments: [] }
-      : { verdict: "request_changes", summary: "Tests fail.", comments: [] },
-  }],
-});
 
 const strongModel = "openai-compatible:scripted-strong";
 
@@ -67,20 +32,13 @@ describe("the escalation ladder", () => {
         planner: plannerSubmits([farewellTask]),
         coder: writes({ "farewell.js": "export const farewell = (name) => `Goodbye, ${name}`;\n", "test/farewell.test.js": farewellTest }, "Added farewell"),
         tester: () => ({ toolCalls: [{ name: "finish", args: { summary: "The coder's test covers it." } }] }),
-        reviewer: reviewerFollowsTests,
+        reviewer: reviewerFollowsTests(),
         fixer,
       },
     });
     useScriptedModel(world.llm.baseUrl, { [strongModel]: { input: 10, output: 20, cacheRead: 10, cacheWrite: 10 } });
-    const repo = `${world.repository.owner}/${world.repository.name}`;
-    const { id: runId } = await createRun({
-      input: { repo, title: "Say goodbye", spec: "Add farewell.", budgetUsd: 5, maxIterations: 3, escalateAfter: 2, models: { fixer: [scriptedModel, strongModel] } },
-      requestRun: async (id) => void (await harness.send({ name: "factory/run.requested", data: { runId: id, repository: repo } })),
-      engineUrl: "harness",
-    });
-    const run = await harness.waitForRun({ functionId: "run-spec", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 240_000 });
-    expect(run).toMatchObject({ status: "completed", output: { status: "succeeded" } });
-    await harness.waitForRun({ functionId: "notify-run-finished", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 30_000 });
+    const runId = await requestRun(world, harness.send, { title: "Say goodbye", spec: "Add farewell.", budgetUsd: 5, maxIterations: 3, escalateAfter: 2, models: { fixer: [scriptedModel, strongModel] } });
+    expect(await finishedRunSpec(runId)).toMatchObject({ status: "completed", output: { status: "succeeded" } });
 
     // Iteration 1's fixer is on the first model; after 2 unconverged iterations the fixer asks the strong one.
     const fixerRequests = world.llm.requests.filter((request) => roleOf(request) === "fixer");

@@ -1,24 +1,13 @@
 // The whole factory, as a user drives it: POST /api/runs → run-spec (planner) → run-task
 // (coder, PR, sandboxed tests, review) → run.finished → the Slack report. Everything real but
 // the outside world: local GitHub, scripted model, local Slack, in-process Inngest harness.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { createInngestHarness } from "../inngest-harness";
-import { startFakeSlack } from "../fake-slack";
 import { findCanaries, secretCanaries } from "../secret-canaries";
-import { startFactoryWorld, type RoleScript } from "./factory-flow-fixtures";
+import { startFactoryWorld, startFlowEngine, type RoleScript } from "./factory-flow-fixtures";
 
-const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 120_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-const { functions } = await import("../../workflows");
+const { harness, slack } = await startFlowEngine({ runTimeoutMs: 120_000 });
 const runsRoute = await import("../../app/api/runs/route");
-harness.register(...functions);
-const slack = await startFakeSlack();
-afterAll(async () => {
-  await harness.close();
-  await slack.close();
-});
 
 const roles: Record<string, RoleScript> = {
   planner: () => ({
@@ -35,8 +24,6 @@ const roles: Record<string, RoleScript> = {
 describe("the factory, end to end", () => {
   it("turns a spec into a ready, reviewed PR within budget, and reports it to Slack", async () => {
     const world = await startFactoryWorld({ roles, testCommand: "grep -qx hello hello.txt" });
-    process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
-    resetEnvCache();
     try {
       const body = JSON.stringify({ repo: `acme/${world.repository.name}`, title: "Greet", spec: "Add hello.txt containing hello.", budgetUsd: 1, maxIterations: 2 });
       const response = await runsRoute.POST(

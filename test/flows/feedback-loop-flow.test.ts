@@ -1,82 +1,39 @@
 // The loop on real feedback, end to end through the in-process Inngest harness (run-spec ->
 // run-task), the local GitHub, the scripted model and the real sandbox. Each test asserts what
 // the model was told, from the request bodies the scripted server received.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
 import { getRunDetailOrThrow } from "../../lib/runs/get-run-or-throw";
-import { resetEnvCache } from "../../lib/env";
-import { startFakeSlack } from "../fake-slack";
-import { createInngestHarness } from "../inngest-harness";
-import { lastToolResults, plannerSubmits, roleOf, requestRun, sessionStarts, startFactoryWorld, taskMessageOf, turnOf, type RoleScript } from "./factory-flow-fixtures";
+import {
+  farewellTask, farewellTest, greeterRepo, lastToolResults, plannerSubmits, requestRun, reviewerFollowsTests, roleOf, sessionStarts, startFactoryWorld, startFlowEngine,
+  taskMessageOf, testerAddsNothing, turnOf, writes, type FactoryWorld, type RoleScript,
+} from "./factory-flow-fixtures";
 
-const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 240_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-const { functions } = await import("../../workflows");
-harness.register(...functions);
-const slack = await startFakeSlack();
-process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
-resetEnvCache();
+const { harness, finishedRunSpec } = await startFlowEngine({ runTimeoutMs: 240_000 });
 
-let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
+let world: FactoryWorld | undefined;
 afterEach(async () => world?.close());
-afterAll(async () => {
-  await harness.close();
-  await slack.close();
-});
 
-/** A small node repository whose own tests pass on the default branch. */
-const greeterRepo = {
-  "package.json": JSON.stringify({ name: "greeter", version: "1.0.0", type: "module", scripts: { test: "node --test" } }, null, 2),
+/** The greeter with a lockfile, so detection picks `npm ci` as its setup. */
+const greeterWithLockfile = {
+  ...greeterRepo,
   "package-lock.json": JSON.stringify({ name: "greeter", version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name: "greeter", version: "1.0.0" } } }, null, 2),
-  "greet.js": "export const greet = (name) => `Hi ${name}`;\n",
-  "test/greet.test.js": "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { greet } from '../greet.js';\ntest('greets by name', () => assert.equal(greet('Ada'), 'Hi Ada'));\n",
 };
-
-const farewellTask = { key: "farewell", title: "Farewell", description: "Add farewell(name) in farewell.js returning `Goodbye, <name>!`", acceptanceCriteria: ["farewell('Ada') returns 'Goodbye, Ada!'"], dependsOn: [] };
-const farewellTest = "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { farewell } from '../farewell.js';\n\ntest('says goodbye with a bang', () => assert.equal(farewell('Ada'), 'Goodbye, Ada!'));\n";
-
-/** Writes files one per turn, then finishes. */
-const writes = (files: Record<string, string>, summary: string): RoleScript => (_request, turn) => {
-  const entries = Object.entries(files);
-  return turn <= entries.length
-    ? { toolCalls: [{ name: "write_file", args: { path: entries[turn - 1][0], content: entries[turn - 1][1] } }] }
-    : { toolCalls: [{ name: "finish", args: { summary } }] };
-};
-
-/** Approves only when the test results it was given say the tests passed. */
-const reviewerFollowsTests: RoleScript = (request) => {
-  const isPassing = taskMessageOf(request).includes("Tests: passed");
-  return {
-    toolCalls: [{
-      name: "submit_review",
-      args: isPassing ? { verdict: "approve", summary: "Correct, tests pass.", comments: [] } : { verdict: "request_changes", summary: "Tests fail.", comments: [] },
-    }],
-  };
-};
-
-const testerAddsNothing: RoleScript = () => ({ toolCalls: [{ name: "finish", args: { summary: "The coder's tests cover the criteria." } }] });
-
-/** The run-spec run, once it and the run report it triggers have ended. */
-async function runSpecOf(runId: string) {
-  const run = await harness.waitForRun({ functionId: "run-spec", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 240_000 });
-  await harness.waitForRun({ functionId: "notify-run-finished", where: (candidate) => candidate.event.data.runId === runId, timeoutMs: 30_000 });
-  return run;
-}
 
 describe("the feedback loop", () => {
   it("detects `npm test` on a fresh repository, feeds the failing test's name and message to the fixer, and goes green on iteration 2", async () => {
     world = await startFactoryWorld({
-      files: greeterRepo,
+      files: greeterWithLockfile,
       roles: {
         planner: plannerSubmits([farewellTask]),
         coder: writes({ "farewell.js": "export const farewell = (name) => `Goodbye, ${name}`;\n", "test/farewell.test.js": farewellTest }, "Added farewell"),
         tester: testerAddsNothing,
-        reviewer: reviewerFollowsTests,
+        reviewer: reviewerFollowsTests(),
         fixer: writes({ "farewell.js": "export const farewell = (name) => `Goodbye, ${name}!`;\n" }, "Added the missing bang"),
       },
     });
     const runId = await requestRun(world, harness.send, { maxIterations: 3 });
-    expect(await runSpecOf(runId)).toMatchObject({ status: "completed", output: { runId, status: "succeeded" } });
+    expect(await finishedRunSpec(runId)).toMatchObject({ status: "completed", output: { runId, status: "succeeded" } });
 
     const repository = await db.repository.findUniqueOrThrow({ where: { id: world.repository.id } });
     expect(repository).toMatchObject({ testCommand: "npm test", setupCommand: "npm ci", profileSource: "detected" });
@@ -118,17 +75,17 @@ describe("the feedback loop", () => {
       return turn === 1 ? { toolCalls: [{ name: "run_command", args: { command: "rm test/greet-more.test.js" } }] } : { toolCalls: [{ name: "finish", args: { summary: "Removed the test that did not test the change" } }] };
     };
     world = await startFactoryWorld({
-      files: greeterRepo,
+      files: greeterWithLockfile,
       testCommand: "node --test",
       roles: {
         planner: plannerSubmits([farewellTask]),
         coder: writes({ "farewell.js": "export const farewell = (name) => `Goodbye, ${name}!`;\n" }, "Added farewell"),
         tester,
-        reviewer: reviewerFollowsTests,
+        reviewer: reviewerFollowsTests(),
       },
     });
     const runId = await requestRun(world, harness.send, { maxIterations: 2 });
-    expect(await runSpecOf(runId)).toMatchObject({ status: "completed", output: { status: "succeeded" } });
+    expect(await finishedRunSpec(runId)).toMatchObject({ status: "completed", output: { status: "succeeded" } });
 
     const testerStarts = sessionStarts(world.llm.requests, "tester");
     expect(testerStarts).toHaveLength(2);
@@ -161,7 +118,7 @@ describe("the feedback loop", () => {
     };
     world = await startFactoryWorld({ testCommand: null, roles: { planner, coder, reviewer: () => ({ toolCalls: [{ name: "submit_review", args: { verdict: "approve", summary: "Fine.", comments: [] } }] }) } });
     const runId = await requestRun(world, harness.send, { maxIterations: 1 });
-    expect(await runSpecOf(runId)).toMatchObject({ status: "completed", output: { status: "succeeded" } });
+    expect(await finishedRunSpec(runId)).toMatchObject({ status: "completed", output: { status: "succeeded" } });
 
     // The planner's second call carries the tool error naming the cycle.
     const plannerRetry = world.llm.requests.find((request) => roleOf(request) === "planner" && turnOf(request) === 2)!;

@@ -2,32 +2,22 @@
 // iterations ends failed; POST /api/runs/:id/tasks/:key/retry (the real route handler) sends
 // factory/task.retry.requested through the app's Inngest client to the in-process harness,
 // retry-task works the task again on its existing branch and PR, and the run ends succeeded.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { startFakeSlack } from "../fake-slack";
-import { createInngestHarness } from "../inngest-harness";
 import { secretCanaries } from "../secret-canaries";
-import { plannerSubmits, requestRun, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
+import {
+  greetingTask, plannerSubmits, requestRun, reviewerWantsExactHello, sessionStarts, startFactoryWorld, startFlowEngine, taskMessageOf, testerAddsNothing, writes,
+  type FactoryWorld, type RoleScript,
+} from "./factory-flow-fixtures";
 
-const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 180_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-const { functions } = await import("../../workflows");
-harness.register(...functions);
-const slack = await startFakeSlack();
-process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
-resetEnvCache();
+const { harness } = await startFlowEngine({ runTimeoutMs: 180_000 });
 const retryRoute = await import("../../app/api/runs/[id]/tasks/[key]/retry/route");
 const loginRoute = await import("../../app/api/auth/login/route");
-afterAll(async () => {
-  await harness.close();
-  await slack.close();
-});
 
 const appOrigin = "http://localhost:3000"; // FACTORY_PUBLIC_URL's default
 const bearer = { authorization: `Bearer ${secretCanaries.FACTORY_API_TOKEN}` };
 const testCommand = "grep -qx hello hello.txt";
-let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
+let world: FactoryWorld | undefined;
 afterEach(async () => world?.close());
 
 function retry(runId: string, key: string, headers: Record<string, string> = bearer): Promise<Response> {
@@ -49,25 +39,8 @@ async function loginCookie(): Promise<string> {
   return response.headers.get("set-cookie")!.split(";")[0];
 }
 
-const planner = plannerSubmits([{ key: "greeting", title: "Greeting file", description: "Create hello.txt", acceptanceCriteria: ["hello.txt contains hello"], dependsOn: [] }]);
-const coderMisspells: RoleScript = (_request, turn) =>
-  turn === 1
-    ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "helo\n" } }] }
-    : { toolCalls: [{ name: "finish", args: { summary: "wrote hello.txt" } }] };
-const testerAddsNothing: RoleScript = () => ({ toolCalls: [{ name: "finish", args: { summary: "Nothing to add." } }] });
-const reviewerFollowsTests: RoleScript = (request) => {
-  const hasPassed = taskMessageOf(request).includes("Tests: passed");
-  return {
-    toolCalls: [
-      {
-        name: "submit_review",
-        args: hasPassed
-          ? { verdict: "approve", summary: "Looks right.", comments: [] }
-          : { verdict: "request_changes", summary: "hello.txt must contain exactly hello.", comments: [{ path: "hello.txt", line: 1, body: "Spelled wrong." }] },
-      },
-    ],
-  };
-};
+const planner = plannerSubmits([greetingTask]);
+const coderMisspells = writes({ "hello.txt": "helo\n" }, "wrote hello.txt");
 
 describe("retry a failed task", () => {
   it("refuses what it must, then works the failed task again to a ready PR and the run ends succeeded", async () => {
@@ -78,7 +51,7 @@ describe("retry a failed task", () => {
       isRetried && turn === 1
         ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "hello\n" } }] }
         : { toolCalls: [{ name: "finish", args: { summary: isRetried ? "fixed the spelling" : "no idea" } }] };
-    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderMisspells, tester: testerAddsNothing, reviewer: reviewerFollowsTests, fixer } });
+    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderMisspells, tester: testerAddsNothing, reviewer: reviewerWantsExactHello, fixer } });
     const runId = await requestRun(world, harness.send, { maxIterations: 2, budgetUsd: 5 });
     await harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 180_000 });
     const failed = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { tasks: true } });
@@ -161,7 +134,7 @@ describe("retry a failed task", () => {
       { key: "greeting", title: "Greeting file", description: "Create hello.txt", acceptanceCriteria: ["hello.txt contains hello"], dependsOn: [] },
       { key: "farewell", title: "Farewell file", description: "Create bye.txt", acceptanceCriteria: ["bye.txt contains bye"], dependsOn: ["greeting"] },
     ]);
-    world = await startFactoryWorld({ testCommand, roles: { planner: twoTasks, coder, tester: testerAddsNothing, reviewer: reviewerFollowsTests, fixer } });
+    world = await startFactoryWorld({ testCommand, roles: { planner: twoTasks, coder, tester: testerAddsNothing, reviewer: reviewerWantsExactHello, fixer } });
     const runId = await requestRun(world, harness.send, { maxIterations: 2, budgetUsd: 5 });
     await harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 180_000 });
     const statuses = async () => Object.fromEntries((await db.task.findMany({ where: { runId } })).map((task) => [task.key, task.status]));

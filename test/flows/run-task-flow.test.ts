@@ -1,58 +1,27 @@
 // run-task end to end against the local GitHub and the scripted model, started the way runs
 // start (createRun, run-spec, a planner) in the in-process Inngest harness: coder, push, draft
 // PR, real tests in the sandbox, review, fixer, and convergence to a ready PR.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { startFakeSlack } from "../fake-slack";
-import { createInngestHarness } from "../inngest-harness";
 import { findCanaries } from "../secret-canaries";
-import { plannerSubmits, requestRun, sessionStarts, startFactoryWorld, taskMessageOf, type RoleScript } from "./factory-flow-fixtures";
+import {
+  greetingTask, plannerSubmits, requestRun, reviewerWantsExactHello, sessionStarts, startFactoryWorld, startFlowEngine, taskMessageOf, testerAddsNothing, writes,
+  type FactoryWorld, type RoleScript,
+} from "./factory-flow-fixtures";
 
-const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 180_000 });
-process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-const { functions } = await import("../../workflows");
-harness.register(...functions);
-const slack = await startFakeSlack();
-process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
-resetEnvCache();
-afterAll(async () => {
-  await harness.close();
-  await slack.close();
-});
+const { harness, finishedRunSpec } = await startFlowEngine({ runTimeoutMs: 180_000 });
 
 const testCommand = "grep -qx hello hello.txt";
-let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;
+let world: FactoryWorld | undefined;
 afterEach(async () => world?.close());
 
-const coderWrites = (content: string): RoleScript => (_request, turn) =>
-  turn === 1
-    ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content } }] }
-    : { toolCalls: [{ name: "finish", args: { summary: `wrote hello.txt (${content.trim()})` } }] };
-
-/** Approves when the test results it was given say passed, otherwise asks for a fix. */
-const reviewerFollowsTests: RoleScript = (request) => {
-  const hasPassed = taskMessageOf(request).includes("Tests: passed");
-  return {
-    toolCalls: [
-      {
-        name: "submit_review",
-        args: hasPassed
-          ? { verdict: "approve", summary: "Looks right.", comments: [] }
-          : { verdict: "request_changes", summary: "hello.txt must contain exactly hello.", comments: [{ path: "hello.txt", line: 1, body: "Spelled wrong." }] },
-      },
-    ],
-  };
-};
-
-const planner = plannerSubmits([{ key: "greeting", title: "Greeting file", description: "Create hello.txt", acceptanceCriteria: ["hello.txt contains hello"], dependsOn: [] }]);
-const testerAddsNothing: RoleScript = () => ({ toolCalls: [{ name: "finish", args: { summary: "Nothing to add." } }] });
+const coderWrites = (content: string) => writes({ "hello.txt": content }, `wrote hello.txt (${content.trim()})`);
+const planner = plannerSubmits([greetingTask]);
 
 /** Runs the spec; resolves with run-task's output and the task, once the run and its report ended. */
 async function execute(options: { maxIterations: number }) {
   const runId = await requestRun(world!, harness.send, { maxIterations: options.maxIterations, budgetUsd: 5 });
-  await harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 180_000 });
-  await harness.waitForRun({ functionId: "notify-run-finished", where: (run) => run.event.data.runId === runId, timeoutMs: 30_000 });
+  await finishedRunSpec(runId, 180_000);
   const runTask = harness.runs.find((run) => run.functionId === "run-task" && run.event.data.runId === runId)!;
   const task = await db.task.findFirstOrThrow({ where: { runId } });
   return { run: { id: runId }, task, result: runTask.output, error: runTask.error };
@@ -60,7 +29,7 @@ async function execute(options: { maxIterations: number }) {
 
 describe("run-task", () => {
   it("takes a task to a ready PR when the tests pass and the review approves", async () => {
-    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderWrites("hello\n"), tester: testerAddsNothing, reviewer: reviewerFollowsTests } });
+    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderWrites("hello\n"), tester: testerAddsNothing, reviewer: reviewerWantsExactHello } });
     const { run, task, result, error } = await execute({ maxIterations: 2 });
     expect(error).toBeUndefined();
     expect(result).toEqual({ taskId: task.id, status: "succeeded" });
@@ -86,11 +55,8 @@ describe("run-task", () => {
   }, 180_000);
 
   it("feeds failing tests and review comments to a fixer and converges on the next iteration", async () => {
-    const fixerWrites: RoleScript = (_request, turn) =>
-      turn === 1
-        ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "hello\n" } }] }
-        : { toolCalls: [{ name: "finish", args: { summary: "fixed the spelling" } }] };
-    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderWrites("helo\n"), tester: testerAddsNothing, reviewer: reviewerFollowsTests, fixer: fixerWrites } });
+    const fixerWrites = writes({ "hello.txt": "hello\n" }, "fixed the spelling");
+    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderWrites("helo\n"), tester: testerAddsNothing, reviewer: reviewerWantsExactHello, fixer: fixerWrites } });
     const { run, task, result } = await execute({ maxIterations: 3 });
     expect(result).toEqual({ taskId: task.id, status: "succeeded" });
     const stored = await db.task.findUniqueOrThrow({ where: { id: task.id }, include: { pullRequest: { include: { reviews: { orderBy: { createdAt: "asc" } } } } } });
@@ -109,7 +75,7 @@ describe("run-task", () => {
 
   it("stops at the iteration limit with the reason, leaving the PR in draft", async () => {
     const fixerGivesUp: RoleScript = () => ({ toolCalls: [{ name: "finish", args: { summary: "no idea" } }] });
-    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderWrites("helo\n"), tester: testerAddsNothing, reviewer: reviewerFollowsTests, fixer: fixerGivesUp } });
+    world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderWrites("helo\n"), tester: testerAddsNothing, reviewer: reviewerWantsExactHello, fixer: fixerGivesUp } });
     const { run, result } = await execute({ maxIterations: 2 });
     expect(result).toMatchObject({ status: "failed", reason: expect.stringContaining("after 2 iteration(s)") });
     expect(world.github.state.pulls[0].isDraft).toBe(true);

@@ -1,28 +1,12 @@
 import { InngestTestEngine } from "@inngest/test";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
 import { runPageUrl } from "../../lib/runs/to-run-dto";
-import { startFakeSlack, type FakeSlack } from "../../test/fake-slack";
-import { secretCanaries } from "../../test/secret-canaries";
+import { useFakeSlack, useSlackWebhookUrl } from "../../test/slack-fixtures";
 import { seedFinishedRun } from "../../test/seed-finished-run";
 import { notifyRunFinished } from "./notify-run-finished";
 
-let slack: FakeSlack;
-
-beforeAll(async () => {
-  slack = await startFakeSlack();
-});
-afterAll(async () => {
-  await slack.close();
-});
-beforeEach(() => useWebhookUrl(slack.webhookUrl));
-afterEach(() => useWebhookUrl(secretCanaries.SLACK_WEBHOOK_URL));
-
-function useWebhookUrl(url: string) {
-  process.env.SLACK_WEBHOOK_URL = url;
-  resetEnvCache();
-}
+const slack = await useFakeSlack();
 
 /** One engine per execution: a shared engine leaks memoised step results between runs. */
 function execute(runId: string, status: "succeeded" | "failed" | "cancelled" | "budget_exhausted") {
@@ -51,7 +35,7 @@ describe("notify-run-finished", () => {
   });
 
   it("stops retrying with NonRetriableError when Slack answers 404 no_service, leaving the run as it finished", async () => {
-    useWebhookUrl(slack.unknownWebhookUrl);
+    useSlackWebhookUrl(slack.unknownWebhookUrl);
     const { run } = await seedFinishedRun({ status: "succeeded" });
     const { error } = await execute(run.id, "succeeded");
 
