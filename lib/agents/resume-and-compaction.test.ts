@@ -32,18 +32,27 @@ const server = await useScriptedLlmServer();
 
 const write = (file: string) => ({ toolCalls: [{ name: "write_file", args: { path: file, content: `${file}\n` } }] });
 
+/**
+ * A coder session writing a.txt to d.txt, one per turn, whose worker dies like a crashed one
+ * right after its 4th tool call ran. Returns the saved session and the index of its first request.
+ */
+async function crashDuringFourthTurn(execute: typeof runAgentSessionChunk, turnsPerChunk: number) {
+  const workspace = createSampleRepo();
+  const run = await createTestRun({ budgetUsd: 5 });
+  const { id: sessionId } = await createAgentSession({ runId: run.id, role: "coder", model: scriptedModel, task: "Write four files." });
+  const dying = dyingAfter(4);
+  const first = server.requests.length;
+  server.push(write("a.txt"), write("b.txt"), write("c.txt"), write("d.txt"));
+  await expect(execute({ sessionId, workspace, turnsPerChunk, toolkit: dying.toolkit, abortSignal: dying.signal })).rejects.toThrow();
+  const saved = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId } });
+  return { workspace, run, sessionId, first, saved };
+}
+
 describe("durable chunks", () => {
   it("resumes a session killed mid-chunk from the saved transcript and the committed workspace", async () => {
-    const workspace = createSampleRepo();
-    const run = await createTestRun({ budgetUsd: 5 });
-    const { id: sessionId } = await createAgentSession({ runId: run.id, role: "coder", model: scriptedModel, task: "Write four files." });
-    // Dies like a crashed worker right after the 4th tool call (in the second chunk) ran.
-    const dying = dyingAfter(4);
-    const first = server.requests.length;
-    server.push(write("a.txt"), write("b.txt"), write("c.txt"), write("d.txt"));
-    await expect(runAgentSession({ sessionId, workspace, turnsPerChunk: 3, toolkit: dying.toolkit, abortSignal: dying.signal })).rejects.toThrow();
+    // Chunks of 3 turns: the worker dies in the second chunk.
+    const { workspace, run, sessionId, first, saved } = await crashDuringFourthTurn(runAgentSession, 3);
     expect(existsSync(path.join(workspace, "d.txt"))).toBe(true);
-    const saved = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId } });
     expect(saved).toMatchObject({ turns: 3, status: "running" });
     expect(git(workspace, "rev-parse", "HEAD")).toBe(saved.lastCommitSha);
     const killedRequest = server.requests[first + 3].json;
@@ -75,25 +84,10 @@ describe("durable chunks", () => {
   });
 });
 
-/**
- * A coder session writing a.txt to d.txt, one per turn, in one chunk of 10 turns whose worker
- * dies during turn 4. Returns the saved session and the index of the session's first request.
- */
-async function crashDuringFourthTurn() {
-  const workspace = createSampleRepo();
-  const run = await createTestRun({ budgetUsd: 5 });
-  const { id: sessionId } = await createAgentSession({ runId: run.id, role: "coder", model: scriptedModel, task: "Write four files." });
-  const dying = dyingAfter(4);
-  const first = server.requests.length;
-  server.push(write("a.txt"), write("b.txt"), write("c.txt"), write("d.txt"));
-  await expect(runAgentSessionChunk({ sessionId, workspace, turnsPerChunk: 10, toolkit: dying.toolkit, abortSignal: dying.signal })).rejects.toThrow();
-  const saved = await db.agentSession.findUniqueOrThrow({ where: { id: sessionId } });
-  return { workspace, sessionId, first, saved };
-}
-
 describe("turn-by-turn durability", () => {
   it("a crash mid-chunk loses only the turn in flight: completed turns are neither redone nor paid again", async () => {
-    const { workspace, sessionId, first, saved } = await crashDuringFourthTurn();
+    // One chunk of 10 turns, killed during its 4th.
+    const { workspace, sessionId, first, saved } = await crashDuringFourthTurn(runAgentSessionChunk, 10);
     expect(saved).toMatchObject({ turns: 3, status: "running" });
     expect(git(workspace, "show", "--name-only", "--format=", saved.lastCommitSha!).split("\n")).toEqual(["c.txt"]);
     const killedRequest = server.requests[first + 3].json;
@@ -149,7 +143,8 @@ describe("turn-by-turn durability", () => {
   });
 
   it("on a worker without the newest turns' commits, resumes from the newest turn whose commit it has", async () => {
-    const { workspace, sessionId, first, saved } = await crashDuringFourthTurn();
+    // One chunk of 10 turns, killed during its 4th.
+    const { workspace, sessionId, first, saved } = await crashDuringFourthTurn(runAgentSessionChunk, 10);
     expect(saved.turns).toBe(3);
     const turn3Request = server.requests[first + 2].json;
 

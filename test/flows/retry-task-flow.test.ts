@@ -42,15 +42,19 @@ async function loginCookie(): Promise<string> {
 const planner = plannerSubmits([greetingTask]);
 const coderMisspells = writes({ "hello.txt": "helo\n" }, "wrote hello.txt");
 
+/** A fixer that gives up (so the task fails at its iteration limit) until the user retries, then fixes the spelling. */
+function fixerThatFixesOnceRetried() {
+  let isRetried = false;
+  const fixer: RoleScript = (_request, turn) =>
+    isRetried && turn === 1
+      ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "hello\n" } }] }
+      : { toolCalls: [{ name: "finish", args: { summary: isRetried ? "fixed the spelling" : "no idea" } }] };
+  return { fixer, userRetries: () => void (isRetried = true) };
+}
+
 describe("retry a failed task", () => {
   it("refuses what it must, then works the failed task again to a ready PR and the run ends succeeded", async () => {
-    // The first attempt's fixer gives up, so the task fails at the iteration limit; once the
-    // user retries, the fixer fixes the spelling.
-    let isRetried = false;
-    const fixer: RoleScript = (_request, turn) =>
-      isRetried && turn === 1
-        ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "hello\n" } }] }
-        : { toolCalls: [{ name: "finish", args: { summary: isRetried ? "fixed the spelling" : "no idea" } }] };
+    const { fixer, userRetries } = fixerThatFixesOnceRetried();
     world = await startFactoryWorld({ testCommand, roles: { planner, coder: coderMisspells, tester: testerAddsNothing, reviewer: reviewerWantsExactHello, fixer } });
     const runId = await requestRun(world, harness.send, { maxIterations: 2, budgetUsd: 5 });
     await harness.waitForRun({ functionId: "run-spec", where: (run) => run.event.data.runId === runId, timeoutMs: 180_000 });
@@ -77,7 +81,7 @@ describe("retry a failed task", () => {
     expect((await db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("failed");
 
     // The app's own page (session cookie, same origin) retries it.
-    isRetried = true;
+    userRetries();
     const accepted = await retry(runId, "greeting", { cookie, origin: appOrigin });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ runId, taskId, taskKey: "greeting", status: "pending", runStatus: "running" });
@@ -118,11 +122,7 @@ describe("retry a failed task", () => {
   }, 300_000);
 
   it("works the tasks that were skipped because the retried one failed, once it succeeds", async () => {
-    let isRetried = false;
-    const fixer: RoleScript = (_request, turn) =>
-      isRetried && turn === 1
-        ? { toolCalls: [{ name: "write_file", args: { path: "hello.txt", content: "hello\n" } }] }
-        : { toolCalls: [{ name: "finish", args: { summary: isRetried ? "fixed the spelling" : "no idea" } }] };
+    const { fixer, userRetries } = fixerThatFixesOnceRetried();
     // The dependent task writes its own file; its branch starts from the greeting's, whose tests it inherits.
     const coder: RoleScript = (request, turn) =>
       taskMessageOf(request).includes("bye.txt")
@@ -144,7 +144,7 @@ describe("retry a failed task", () => {
     expect(skipped.status).toBe(409);
     expect(JSON.stringify(await skipped.json())).toContain("farewell is skipped");
 
-    isRetried = true;
+    userRetries();
     expect((await retry(runId, "greeting")).status).toBe(202);
     const retried = await harness.waitForRun({ functionId: "retry-task", where: (run) => run.event.data.runId === runId, timeoutMs: 240_000 });
     expect(retried.output).toMatchObject({ taskStatus: "succeeded", status: "succeeded" });
