@@ -6,7 +6,7 @@ import { toSafeNextPath } from "../../lib/auth/safe-next-path";
 import { ApiError, apiFetch } from "../../lib/client/api-fetch";
 import { useLogin } from "../../lib/client/use-session";
 import { Button } from "../ui/button";
-import { FieldError, FieldHint, Input, Label } from "../ui/input";
+import { TextField } from "../ui/input";
 
 export function LoginForm({ next }: { next: string | null }) {
   const router = useRouter();
@@ -52,29 +52,25 @@ export function LoginForm({ next }: { next: string | null }) {
 
   return (
     <form onSubmit={handleSubmit} noValidate className="space-y-4">
-      <div>
-        <Label htmlFor="login-token">API token</Label>
-        <Input
-          id="login-token"
-          name="token"
-          type="password"
-          autoComplete="current-password"
-          autoFocus
-          data-testid="login-token"
-          value={token}
-          onChange={(event) => setToken(event.target.value)}
-          isInvalid={Boolean(errorMessage)}
-          aria-describedby={errorMessage ? "login-error" : "login-hint"}
-          className="mt-1 font-mono"
-        />
-        {errorMessage ? (
-          <FieldError id="login-error" testId="login-error" message={errorMessage} />
-        ) : (
-          <FieldHint id="login-hint">
+      <TextField
+        id="login-token"
+        label="API token"
+        error={errorMessage}
+        errorTestId="login-error"
+        hint={
+          <>
             The value of <code className="font-mono">FACTORY_API_TOKEN</code>; <code className="font-mono">npm run dev</code> prints it at start-up.
-          </FieldHint>
-        )}
-      </div>
+          </>
+        }
+        name="token"
+        type="password"
+        autoComplete="current-password"
+        autoFocus
+        data-testid="login-token"
+        value={token}
+        onChange={(event) => setToken(event.target.value)}
+        className="font-mono"
+      />
       <Button type="submit" data-testid="login-submit" disabled={login.isPending} className="w-full">
         {login.isPending ? "Logging in…" : "Log in"}
       </Button>

@@ -3,11 +3,10 @@
 import Link from "next/link";
 import type { InsightsDto } from "../../lib/insights/get-insights";
 import { formatUsd } from "../../lib/client/format";
-import { BarChart } from "../charts/bar-chart";
-import { LineChart } from "../charts/line-chart";
 import { buttonClasses } from "../ui/button";
-import { Card, CardHeader } from "../ui/card";
-import { Input, Label } from "../ui/input";
+import { Card, CardHeader, DataTable, StatTiles } from "../ui/card";
+import { BarChart, LineChart } from "../ui/charts";
+import { TextField } from "../ui/input";
 
 type InsightsViewProps = { requested: { from?: string; to?: string } } & ({ insights: InsightsDto; error?: undefined } | { insights?: undefined; error: string });
 
@@ -15,6 +14,15 @@ const PRESETS = [
   { label: "7 days", days: 7 },
   { label: "30 days", days: 30 },
   { label: "90 days", days: 90 },
+];
+
+const OUTCOME_COLUMNS = [
+  "Role",
+  "Model",
+  { label: "Tasks", className: "text-right" },
+  "Success rate",
+  { label: "Mean iterations", className: "text-right" },
+  { label: "Model cache reads", className: "text-right" },
 ];
 
 const formatPercent = (value: number | null) => (value === null ? "—" : `${Math.round(value * 100)}%`);
@@ -64,14 +72,12 @@ function RangeForm({ from, to }: { from: string; to: string }) {
       </nav>
       {/* A plain GET form: the range lives in the URL and works without JavaScript. */}
       <form method="get" action="/insights" aria-label="Date range" className="flex flex-wrap items-end gap-2">
-        <div>
-          <Label htmlFor="insights-from">From</Label>
-          <Input id="insights-from" data-testid="insights-from" type="date" name="from" defaultValue={from} required className="mt-1 w-40" />
-        </div>
-        <div>
-          <Label htmlFor="insights-to">To</Label>
-          <Input id="insights-to" data-testid="insights-to" type="date" name="to" defaultValue={to} required className="mt-1 w-40" />
-        </div>
+        {[
+          { name: "from", label: "From", value: from },
+          { name: "to", label: "To", value: to },
+        ].map((field) => (
+          <TextField key={field.name} id={`insights-${field.name}`} label={field.label} data-testid={`insights-${field.name}`} type="date" name={field.name} defaultValue={field.value} required className="w-40" />
+        ))}
         <button type="submit" data-testid="insights-apply" className={buttonClasses({ size: "md" })}>
           Apply
         </button>
@@ -89,23 +95,16 @@ function presetQuery(days: number) {
 function InsightsBody({ insights }: { insights: InsightsDto }) {
   const { totals } = insights;
   const stats = [
-    { id: "spend", label: "Spent", value: formatUsd(totals.spendUsd) },
-    { id: "merged", label: "Merged PRs", value: String(totals.mergedPullRequests) },
-    { id: "cost-per-pr", label: "$ per merged PR", value: formatMaybeUsd(totals.costPerMergedPrUsd) },
-    { id: "cost-per-task", label: "$ per resolved task", value: formatMaybeUsd(totals.costPerResolvedTaskUsd) },
-    { id: "cache-share", label: "Cache-read share", value: formatPercent(totals.cacheReadShare) },
-    { id: "runs", label: "Runs", value: String(totals.runs) },
+    { testId: "insight-spend", label: "Spent", value: formatUsd(totals.spendUsd) },
+    { testId: "insight-merged", label: "Merged PRs", value: String(totals.mergedPullRequests) },
+    { testId: "insight-cost-per-pr", label: "$ per merged PR", value: formatMaybeUsd(totals.costPerMergedPrUsd) },
+    { testId: "insight-cost-per-task", label: "$ per resolved task", value: formatMaybeUsd(totals.costPerResolvedTaskUsd) },
+    { testId: "insight-cache-share", label: "Cache-read share", value: formatPercent(totals.cacheReadShare) },
+    { testId: "insight-runs", label: "Runs", value: String(totals.runs) },
   ];
   return (
     <>
-      <dl data-testid="insights-totals" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-        {stats.map((stat) => (
-          <div key={stat.id} data-testid={`insight-${stat.id}`} className="rounded-lg border border-slate-200 bg-white px-4 py-2.5 shadow-sm">
-            <dt className="text-xs text-slate-500">{stat.label}</dt>
-            <dd className="text-base font-semibold tabular-nums text-slate-900">{stat.value}</dd>
-          </div>
-        ))}
-      </dl>
+      <StatTiles data-testid="insights-totals" className="sm:grid-cols-3 lg:grid-cols-6" stats={stats} />
 
       <Card aria-labelledby="insights-over-time">
         <CardHeader id="insights-over-time" title={`Spend and $ per merged PR, by ${insights.range.bucket}`} />
@@ -143,41 +142,27 @@ function InsightsBody({ insights }: { insights: InsightsDto }) {
         {insights.outcomesByRoleAndModel.length === 0 ? (
           <p className="px-4 py-6 text-center text-sm text-slate-500">No task finished in this range.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table data-testid="insights-outcomes-table" className="w-full text-left text-sm">
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="px-4 py-2">Role</th>
-                  <th scope="col" className="px-4 py-2">Model</th>
-                  <th scope="col" className="px-4 py-2 text-right">Tasks</th>
-                  <th scope="col" className="px-4 py-2">Success rate</th>
-                  <th scope="col" className="px-4 py-2 text-right">Mean iterations</th>
-                  <th scope="col" className="px-4 py-2 text-right">Model cache reads</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {insights.outcomesByRoleAndModel.map((row) => (
-                  <tr key={`${row.role}|${row.model}`} data-testid={`outcome-${row.role}-${row.model}`}>
-                    <td className="px-4 py-2">{row.role}</td>
-                    <td className="px-4 py-2 font-mono text-xs">{row.model}</td>
-                    <td className="px-4 py-2 text-right tabular-nums">{row.tasks}</td>
-                    <td className="px-4 py-2">
-                      <span className="flex items-center gap-2">
-                        <span aria-hidden className="h-1.5 w-20 overflow-hidden rounded-full bg-slate-200">
-                          <span className="block h-full bg-emerald-600" style={{ width: `${Math.round(row.successRate * 100)}%` }} />
-                        </span>
-                        <span className="tabular-nums">
-                          {formatPercent(row.successRate)} <span className="text-slate-500">({row.succeeded}/{row.tasks})</span>
-                        </span>
-                      </span>
-                    </td>
-                    <td className="px-4 py-2 text-right tabular-nums">{row.meanIterations.toFixed(1)}</td>
-                    <td className="px-4 py-2 text-right tabular-nums">{formatPercent(insights.spendByModel.find((model) => model.model === row.model)?.cacheReadShare ?? null)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable data-testid="insights-outcomes-table" columns={OUTCOME_COLUMNS}>
+            {insights.outcomesByRoleAndModel.map((row) => (
+              <tr key={`${row.role}|${row.model}`} data-testid={`outcome-${row.role}-${row.model}`}>
+                <td className="px-4 py-2">{row.role}</td>
+                <td className="px-4 py-2 font-mono text-xs">{row.model}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{row.tasks}</td>
+                <td className="px-4 py-2">
+                  <span className="flex items-center gap-2">
+                    <span aria-hidden className="h-1.5 w-20 overflow-hidden rounded-full bg-slate-200">
+                      <span className="block h-full bg-emerald-600" style={{ width: `${Math.round(row.successRate * 100)}%` }} />
+                    </span>
+                    <span className="tabular-nums">
+                      {formatPercent(row.successRate)} <span className="text-slate-500">({row.succeeded}/{row.tasks})</span>
+                    </span>
+                  </span>
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">{row.meanIterations.toFixed(1)}</td>
+                <td className="px-4 py-2 text-right tabular-nums">{formatPercent(insights.spendByModel.find((model) => model.model === row.model)?.cacheReadShare ?? null)}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
     </>

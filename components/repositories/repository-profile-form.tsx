@@ -1,12 +1,73 @@
 "use client";
 // The profile edit form: one line per command ("" means none), CI, follow-up budget and coder
-// attempts, each with its error inline under the field.
+// attempts, each with its error inline under the field. Its values are parsed with the API's
+// own schema, so the form shows the same field errors the server would answer with.
 
 import type { FormEvent } from "react";
-import { maxCoderAttempts, maxFollowUpBudgetUsd, profileCommandNames } from "../../lib/repositories/repository-profile-schema";
+import type { ApiFieldError } from "../../lib/client/api-fetch";
+import {
+  maxCoderAttempts,
+  maxFollowUpBudgetUsd,
+  profileCommandNames,
+  updateRepositoryProfileInput,
+  type RepositoryProfile,
+  type UpdateRepositoryProfileInput,
+} from "../../lib/repositories/repository-profile-schema";
 import { Button } from "../ui/button";
-import { FieldError, FieldHint, Input, Label } from "../ui/input";
-import { commandLabels, type ProfileFieldErrors, type ProfileFieldName, type ProfileFormValues } from "./profile-form-values";
+import { FieldError, FieldHint, Label, TextField } from "../ui/input";
+
+export type ProfileFieldName = (typeof profileCommandNames)[number] | "hasCi" | "followUpBudgetUsd" | "coderAttempts";
+export type ProfileFormValues = Record<(typeof profileCommandNames)[number] | "followUpBudgetUsd" | "coderAttempts", string> & { hasCi: boolean };
+export type ProfileFieldErrors = Partial<Record<ProfileFieldName, string>>;
+
+export const profileFieldNames: readonly ProfileFieldName[] = [...profileCommandNames, "hasCi", "followUpBudgetUsd", "coderAttempts"];
+
+export const commandLabels: Record<(typeof profileCommandNames)[number], string> = {
+  setupCommand: "Setup",
+  testCommand: "Test",
+  lintCommand: "Lint",
+  typecheckCommand: "Typecheck",
+  buildCommand: "Build",
+};
+
+export function toFormValues(profile: RepositoryProfile): ProfileFormValues {
+  return {
+    setupCommand: profile.setupCommand ?? "",
+    testCommand: profile.testCommand ?? "",
+    lintCommand: profile.lintCommand ?? "",
+    typecheckCommand: profile.typecheckCommand ?? "",
+    buildCommand: profile.buildCommand ?? "",
+    hasCi: profile.hasCi,
+    followUpBudgetUsd: String(profile.followUpBudgetUsd),
+    coderAttempts: String(profile.coderAttempts),
+  };
+}
+
+export function parseProfileForm(values: ProfileFormValues): { input: UpdateRepositoryProfileInput } | { errors: ProfileFieldErrors } {
+  const parsed = updateRepositoryProfileInput.safeParse({ ...values, followUpBudgetUsd: toNumber(values.followUpBudgetUsd), coderAttempts: toNumber(values.coderAttempts) });
+  if (parsed.success) return { input: parsed.data };
+  return { errors: pickProfileFieldErrors(parsed.error.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }))) };
+}
+
+/** The errors that belong to a field of the form (from zod here, or the API's 400). */
+export function pickProfileFieldErrors(fields: ApiFieldError[]): ProfileFieldErrors {
+  const errors: ProfileFieldErrors = {};
+  for (const { field, message } of fields) {
+    if ((profileFieldNames as readonly string[]).includes(field)) errors[field as ProfileFieldName] ??= capitalize(message);
+  }
+  return errors;
+}
+
+/** "" stays undefined (so zod says what is missing) and junk becomes NaN (so zod says it is not a number). */
+function toNumber(value: string): number | undefined {
+  if (value.trim() === "") return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : Number.NaN;
+}
+
+function capitalize(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
 
 const commandHints: Record<(typeof profileCommandNames)[number], string> = {
   setupCommand: "Installs dependencies; the only step with network.",
@@ -15,6 +76,11 @@ const commandHints: Record<(typeof profileCommandNames)[number], string> = {
   typecheckCommand: "Optional.",
   buildCommand: "Optional.",
 };
+
+const numberFields = [
+  { name: "followUpBudgetUsd", label: "Follow-up budget (USD)", inputMode: "decimal", step: 0.01, min: 0.01, max: maxFollowUpBudgetUsd, hint: `Per PR, for answering human reviews after a run. Up to $${maxFollowUpBudgetUsd}.` },
+  { name: "coderAttempts", label: "Coder attempts", inputMode: "numeric", step: 1, min: 1, max: maxCoderAttempts, hint: `First-pass attempts per task, 1 to ${maxCoderAttempts}.` },
+] as const;
 
 export function RepositoryProfileForm(props: {
   idPrefix: string;
@@ -28,7 +94,6 @@ export function RepositoryProfileForm(props: {
 }) {
   const { idPrefix, values, errors } = props;
   const id = (field: ProfileFieldName) => `${idPrefix}-${field}`;
-  const describedBy = (field: ProfileFieldName) => (errors[field] ? `${id(field)}-error` : `${id(field)}-hint`);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -39,77 +104,45 @@ export function RepositoryProfileForm(props: {
     <form onSubmit={submit} noValidate aria-label={`Edit the profile of ${props.repositoryName}`} className="space-y-4 px-4 py-4">
       <div className="grid gap-4 sm:grid-cols-2">
         {profileCommandNames.map((command) => (
-          <div key={command}>
-            <Label htmlFor={id(command)}>{commandLabels[command]} command</Label>
-            <Input
-              id={id(command)}
-              name={command}
-              data-testid={`profile-input-${command}`}
-              value={values[command]}
-              onChange={(event) => props.onChange(command, event.target.value)}
-              isInvalid={Boolean(errors[command])}
-              aria-describedby={describedBy(command)}
-              placeholder="none"
-              autoComplete="off"
-              spellCheck={false}
-              className="mt-1 font-mono text-xs"
-            />
-            {errors[command] ? (
-              <FieldError id={`${id(command)}-error`} testId={`profile-error-${command}`} message={errors[command]} />
-            ) : (
-              <FieldHint id={`${id(command)}-hint`}>{commandHints[command]}</FieldHint>
-            )}
-          </div>
+          <TextField
+            key={command}
+            id={id(command)}
+            label={`${commandLabels[command]} command`}
+            error={errors[command]}
+            errorTestId={`profile-error-${command}`}
+            hint={commandHints[command]}
+            name={command}
+            data-testid={`profile-input-${command}`}
+            value={values[command]}
+            onChange={(event) => props.onChange(command, event.target.value)}
+            placeholder="none"
+            isCode
+            className="text-xs"
+          />
         ))}
       </div>
 
       <div className="grid gap-4 sm:grid-cols-3">
-        <div>
-          <Label htmlFor={id("followUpBudgetUsd")}>Follow-up budget (USD)</Label>
-          <Input
-            id={id("followUpBudgetUsd")}
-            name="followUpBudgetUsd"
+        {numberFields.map((field) => (
+          <TextField
+            key={field.name}
+            id={id(field.name)}
+            label={field.label}
+            error={errors[field.name]}
+            errorTestId={`profile-error-${field.name}`}
+            hint={field.hint}
+            name={field.name}
             type="number"
-            inputMode="decimal"
-            step={0.01}
-            min={0.01}
-            max={maxFollowUpBudgetUsd}
-            data-testid="profile-input-followUpBudgetUsd"
-            value={values.followUpBudgetUsd}
-            onChange={(event) => props.onChange("followUpBudgetUsd", event.target.value)}
-            isInvalid={Boolean(errors.followUpBudgetUsd)}
-            aria-describedby={describedBy("followUpBudgetUsd")}
-            className="mt-1 tabular-nums"
+            inputMode={field.inputMode}
+            step={field.step}
+            min={field.min}
+            max={field.max}
+            data-testid={`profile-input-${field.name}`}
+            value={values[field.name]}
+            onChange={(event) => props.onChange(field.name, event.target.value)}
+            className="tabular-nums"
           />
-          {errors.followUpBudgetUsd ? (
-            <FieldError id={`${id("followUpBudgetUsd")}-error`} testId="profile-error-followUpBudgetUsd" message={errors.followUpBudgetUsd} />
-          ) : (
-            <FieldHint id={`${id("followUpBudgetUsd")}-hint`}>Per PR, for answering human reviews after a run. Up to ${maxFollowUpBudgetUsd}.</FieldHint>
-          )}
-        </div>
-        <div>
-          <Label htmlFor={id("coderAttempts")}>Coder attempts</Label>
-          <Input
-            id={id("coderAttempts")}
-            name="coderAttempts"
-            type="number"
-            inputMode="numeric"
-            step={1}
-            min={1}
-            max={maxCoderAttempts}
-            data-testid="profile-input-coderAttempts"
-            value={values.coderAttempts}
-            onChange={(event) => props.onChange("coderAttempts", event.target.value)}
-            isInvalid={Boolean(errors.coderAttempts)}
-            aria-describedby={describedBy("coderAttempts")}
-            className="mt-1 tabular-nums"
-          />
-          {errors.coderAttempts ? (
-            <FieldError id={`${id("coderAttempts")}-error`} testId="profile-error-coderAttempts" message={errors.coderAttempts} />
-          ) : (
-            <FieldHint id={`${id("coderAttempts")}-hint`}>First-pass attempts per task, 1 to {maxCoderAttempts}.</FieldHint>
-          )}
-        </div>
+        ))}
         <div className="flex items-start gap-2 pt-6">
           <input
             id={id("hasCi")}

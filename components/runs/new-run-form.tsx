@@ -4,7 +4,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, type ChangeEvent, type FormEvent } from "react";
 import { ApiError } from "../../lib/client/api-fetch";
 import { useCreateRun, type CreateRunInput } from "../../lib/client/use-create-run";
 import { createRunInput } from "../../lib/runs/create-run-input";
@@ -12,11 +12,10 @@ import { agentRoles, type AgentRoleName } from "../../lib/llm/model-ref";
 import { emptyRoleModelTexts, toRunModelsInput, type NewRunPrefill, type RoleModelTexts } from "../../lib/client/rerun";
 import { Button, buttonClasses } from "../ui/button";
 import { Card } from "../ui/card";
-import { FieldError, FieldHint, Input, Label } from "../ui/input";
+import { describedByOf, Field, TextField } from "../ui/input";
 import { useToast } from "../ui/toast";
+import { emptyCommandOverrides, RunCommandOverrides, RunModelFields, toCommandOverrides, type CommandOverrideValues } from "./new-run-options";
 import { SpecEditor } from "./spec-editor";
-import { RunModelFields } from "./run-model-fields";
-import { emptyCommandOverrides, RunCommandOverrides, toCommandOverrides, type CommandOverrideValues } from "./run-command-overrides";
 
 /** The route's own schema (the fields this form offers), so the form and the API check the same limits with the same words. */
 const newRunSchema = createRunInput.pick({ repo: true, title: true, spec: true, budgetUsd: true, maxIterations: true, models: true, setupCommand: true, testCommand: true });
@@ -35,6 +34,23 @@ function toErrorKey(path: readonly PropertyKey[]): ErrorKey | null {
 const fieldElementId = (key: ErrorKey) => `new-run-${key.replace(".", "-")}`;
 
 type FormValues = { repo: string; title: string; spec: string; budgetUsd: string; maxIterations: string };
+
+// The limits come from the route's schema, so the hints and the input bounds cannot drift from it.
+const maxBudgetUsd = newRunSchema.shape.budgetUsd.maxValue ?? undefined;
+const { minValue: minIterationLimit, maxValue: maxIterationLimit } = newRunSchema.shape.maxIterations.unwrap();
+const NUMBER_FIELDS = [
+  {
+    name: "budgetUsd",
+    label: "Budget (USD)",
+    hint: `A hard cap: agents stop before spending more. Up to $${maxBudgetUsd?.toLocaleString("en-US")}.`,
+    adornment: "$",
+    inputMode: "decimal",
+    step: 0.01,
+    min: 0.01,
+    max: maxBudgetUsd,
+  },
+  { name: "maxIterations", label: "Iteration limit", hint: `Test–review–fix rounds per task, ${minIterationLimit} to ${maxIterationLimit}.`, inputMode: "numeric", step: 1, min: minIterationLimit ?? undefined, max: maxIterationLimit ?? undefined },
+] as const;
 
 /** `prefill` re-runs a run: its repository, spec, limits and models per role, all editable. */
 export function NewRunForm({ prefill }: { prefill?: NewRunPrefill } = {}) {
@@ -121,115 +137,39 @@ export function NewRunForm({ prefill }: { prefill?: NewRunPrefill } = {}) {
     });
   };
 
-  const describedBy = (field: ErrorKey, hint?: boolean) =>
-    errors[field] ? `new-run-${field}-error` : hint ? `new-run-${field}-hint` : undefined;
+  /** What every top-level field shares: its id, name, test id, label, value, error and hint. */
+  const fieldProps = (field: keyof FormValues, label: string, hint?: string) => ({
+    id: fieldElementId(field),
+    name: field,
+    "data-testid": `field-${field}`,
+    label,
+    value: values[field],
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setValue(field, event.target.value),
+    error: errors[field],
+    errorTestId: `error-${field}`,
+    hint,
+  });
 
   return (
     <form onSubmit={handleSubmit} noValidate aria-label="New run" className="space-y-4">
       <Card className="space-y-5 p-5">
         <div className="grid gap-5 sm:grid-cols-2">
-          <div>
-            <Label htmlFor="new-run-repo">Repository</Label>
-            <Input
-              id="new-run-repo"
-              name="repo"
-              data-testid="field-repo"
-              value={values.repo}
-              onChange={(event) => setValue("repo", event.target.value)}
-              isInvalid={Boolean(errors.repo)}
-              aria-describedby={describedBy("repo", true)}
-              placeholder="owner/name"
-              autoComplete="off"
-              spellCheck={false}
-              className="mt-1 font-mono"
-            />
-            {errors.repo ? (
-              <FieldError id="new-run-repo-error" testId="error-repo" message={errors.repo} />
-            ) : (
-              <FieldHint id="new-run-repo-hint">The GitHub repository the pull requests go to.</FieldHint>
-            )}
-          </div>
-          <div>
-            <Label htmlFor="new-run-title">Title</Label>
-            <Input
-              id="new-run-title"
-              name="title"
-              data-testid="field-title"
-              value={values.title}
-              onChange={(event) => setValue("title", event.target.value)}
-              isInvalid={Boolean(errors.title)}
-              aria-describedby={describedBy("title")}
-              placeholder="Add CSV export to the orders page"
-              className="mt-1"
-            />
-            <FieldError id="new-run-title-error" testId="error-title" message={errors.title} />
-          </div>
+          <TextField
+            {...fieldProps("repo", "Repository", "The GitHub repository the pull requests go to.")}
+            placeholder="owner/name"
+            isCode
+          />
+          <TextField {...fieldProps("title", "Title")} placeholder="Add CSV export to the orders page" />
         </div>
 
-        <div>
-          <Label htmlFor="new-run-spec">Spec</Label>
-          <SpecEditor
-            id="new-run-spec"
-            value={values.spec}
-            onChange={(value) => setValue("spec", value)}
-            isInvalid={Boolean(errors.spec)}
-            describedBy={describedBy("spec")}
-          />
-          <FieldError id="new-run-spec-error" testId="error-spec" message={errors.spec} />
-        </div>
+        <Field id="new-run-spec" label="Spec" error={errors.spec} errorTestId="error-spec">
+          <SpecEditor id="new-run-spec" value={values.spec} onChange={(value) => setValue("spec", value)} isInvalid={Boolean(errors.spec)} describedBy={describedByOf("new-run-spec", errors.spec)} />
+        </Field>
 
         <div className="grid gap-5 sm:grid-cols-2">
-          <div>
-            <Label htmlFor="new-run-budgetUsd">Budget (USD)</Label>
-            <div className="relative mt-1">
-              <span aria-hidden className="pointer-events-none absolute inset-y-0 left-3 flex items-center text-sm text-slate-500">
-                $
-              </span>
-              <Input
-                id="new-run-budgetUsd"
-                name="budgetUsd"
-                type="number"
-                inputMode="decimal"
-                step={0.01}
-                min={0.01}
-                max={10000}
-                data-testid="field-budgetUsd"
-                value={values.budgetUsd}
-                onChange={(event) => setValue("budgetUsd", event.target.value)}
-                isInvalid={Boolean(errors.budgetUsd)}
-                aria-describedby={describedBy("budgetUsd", true)}
-                className="pl-7 tabular-nums"
-              />
-            </div>
-            {errors.budgetUsd ? (
-              <FieldError id="new-run-budgetUsd-error" testId="error-budgetUsd" message={errors.budgetUsd} />
-            ) : (
-              <FieldHint id="new-run-budgetUsd-hint">A hard cap: agents stop before spending more. Up to $10,000.</FieldHint>
-            )}
-          </div>
-          <div>
-            <Label htmlFor="new-run-maxIterations">Iteration limit</Label>
-            <Input
-              id="new-run-maxIterations"
-              name="maxIterations"
-              type="number"
-              inputMode="numeric"
-              step={1}
-              min={1}
-              max={20}
-              data-testid="field-maxIterations"
-              value={values.maxIterations}
-              onChange={(event) => setValue("maxIterations", event.target.value)}
-              isInvalid={Boolean(errors.maxIterations)}
-              aria-describedby={describedBy("maxIterations", true)}
-              className="mt-1 tabular-nums"
-            />
-            {errors.maxIterations ? (
-              <FieldError id="new-run-maxIterations-error" testId="error-maxIterations" message={errors.maxIterations} />
-            ) : (
-              <FieldHint id="new-run-maxIterations-hint">Test–review–fix rounds per task, 1 to 20.</FieldHint>
-            )}
-          </div>
+          {NUMBER_FIELDS.map(({ name, label, hint, ...inputProps }) => (
+            <TextField key={name} {...fieldProps(name, label, hint)} {...inputProps} type="number" className="tabular-nums" />
+          ))}
         </div>
         <RunModelFields
           values={models}

@@ -1,11 +1,11 @@
 "use client";
 // Status, repository and title search for the runs list. Writes the URL; the list reads it.
 import { useEffect, useRef, useState } from "react";
-import { formatStatus } from "./run-status-badge";
 import { hasRunFilters, isValidRepoFilter, RUN_STATUS_OPTIONS, type RunFilters } from "../../lib/client/run-filters";
 import type { RunStatus } from "../../lib/client/run-types";
 import { Button } from "../ui/button";
-import { FieldError, Input, Label } from "../ui/input";
+import { Field, Select, TextField } from "../ui/input";
+import { formatStatus } from "./run-status";
 
 const TYPING_DEBOUNCE_MS = 300;
 
@@ -13,6 +13,7 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
   const [q, setQ] = useState(filters.q);
   const [repo, setRepo] = useState(filters.repo);
   const isRepoValid = isValidRepoFilter(repo);
+  const repoError = isRepoValid ? undefined : "Use owner/name";
   // What this bar last wrote to the URL: any other change (clear, back button) resets the fields.
   const sent = useRef({ q: filters.q, repo: filters.repo });
   useEffect(() => {
@@ -34,18 +35,14 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
 
   return (
     <form role="search" aria-label="Filter runs" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm sm:grid-cols-[1fr_12rem_14rem_auto] sm:items-end" onSubmit={(event) => event.preventDefault()}>
-      <div>
-        <Label htmlFor="runs-search">Search titles</Label>
-        <Input id="runs-search" data-testid="runs-search" type="search" value={q} maxLength={200} placeholder="e.g. health endpoint" onChange={(event) => setQ(event.target.value)} className="mt-1" />
-      </div>
-      <div>
-        <Label htmlFor="runs-status">Status</Label>
-        <select
+      <TextField id="runs-search" label="Search titles" data-testid="runs-search" type="search" value={q} maxLength={200} placeholder="e.g. health endpoint" onChange={(event) => setQ(event.target.value)} />
+      <Field id="runs-status" label="Status">
+        <Select
           id="runs-status"
           data-testid="runs-status-filter"
           value={filters.status ?? ""}
           onChange={(event) => onChange({ ...filters, q, status: (event.target.value || null) as RunStatus | null })}
-          className="mt-1 block h-[38px] w-full rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 shadow-sm"
+          className="mt-1 w-full"
         >
           <option value="">Any status</option>
           {RUN_STATUS_OPTIONS.map((status) => (
@@ -53,23 +50,18 @@ export function RunFiltersBar({ filters, onChange }: { filters: RunFilters; onCh
               {formatStatus(status)}
             </option>
           ))}
-        </select>
-      </div>
-      <div>
-        <Label htmlFor="runs-repo">Repository</Label>
-        <Input
-          id="runs-repo"
-          data-testid="runs-repo-filter"
-          value={repo}
-          maxLength={201}
-          placeholder="owner/name"
-          isInvalid={!isRepoValid}
-          aria-describedby={!isRepoValid ? "runs-repo-error" : undefined}
-          onChange={(event) => setRepo(event.target.value)}
-          className="mt-1"
-        />
-        <FieldError id="runs-repo-error" message={isRepoValid ? undefined : "Use owner/name"} />
-      </div>
+        </Select>
+      </Field>
+      <TextField
+        id="runs-repo"
+        label="Repository"
+        error={repoError}
+        data-testid="runs-repo-filter"
+        value={repo}
+        maxLength={201}
+        placeholder="owner/name"
+        onChange={(event) => setRepo(event.target.value)}
+      />
       <Button
         variant="ghost"
         data-testid="runs-clear-filters"

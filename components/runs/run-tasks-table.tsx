@@ -1,76 +1,61 @@
+"use client";
+
 import Link from "next/link";
 import type { TaskDto } from "../../lib/client/run-types";
 import { formatUsd } from "../../lib/client/format";
-import { Card, CardHeader } from "../ui/card";
-import { RunStatusBadge } from "./run-status-badge";
-import { isRetryableRunStatus, isRetryableTaskStatus } from "../../lib/tasks/task-retry-rules";
 import { useRetryTask } from "../../lib/client/use-retry-task";
 import { useRun } from "../../lib/client/use-run";
+import { isRetryableRunStatus, isRetryableTaskStatus } from "../../lib/tasks/task-retry-rules";
 import { Button } from "../ui/button";
+import { Card, CardHeader, DataTable } from "../ui/card";
 import { useToast } from "../ui/toast";
+import { RunStatusBadge } from "./run-status";
+
+const TASK_COLUMNS = ["Key", "Title", "Status", { label: "Iteration", className: "text-right" }, { label: "Cost", className: "text-right" }, "Pull request"];
 
 export function RunTasksTable({ runId, tasks, maxIterations }: { runId: string; tasks: TaskDto[]; maxIterations: number }) {
   return (
     <Card aria-labelledby="run-tasks-heading">
-      <CardHeader
-        id="run-tasks-heading"
-        title={
-          <>
-            Tasks <span className="font-normal text-slate-500 tabular-nums">({tasks.length})</span>
-          </>
-        }
-      />
-      <div data-testid="tasks-table" className="overflow-x-auto">
+      <CardHeader id="run-tasks-heading" title="Tasks" count={tasks.length} />
+      <div data-testid="tasks-table">
         {tasks.length === 0 ? (
           <p className="px-4 py-8 text-center text-sm text-slate-500">Planning has not produced tasks yet</p>
         ) : (
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-2">Key</th>
-                <th scope="col" className="px-4 py-2">Title</th>
-                <th scope="col" className="px-4 py-2">Status</th>
-                <th scope="col" className="px-4 py-2 text-right">Iteration</th>
-                <th scope="col" className="px-4 py-2 text-right">Cost</th>
-                <th scope="col" className="px-4 py-2">Pull request</th>
+          <DataTable columns={TASK_COLUMNS}>
+            {tasks.map((task) => (
+              <tr key={task.key} data-testid={`task-row-${task.key}`}>
+                <td className="px-4 py-2 font-mono text-xs">
+                  <Link href={`/runs/${runId}/tasks/${encodeURIComponent(task.key)}`} className="text-accent-700 hover:underline">
+                    {task.key}
+                  </Link>
+                </td>
+                <td className="px-4 py-2 text-slate-900">
+                  {task.title}
+                  {task.branch && <span className="block font-mono text-xs text-slate-500">{task.branch}</span>}
+                </td>
+                <td className="px-4 py-2">
+                  <span className="flex flex-wrap items-center gap-2">
+                    <RunStatusBadge status={task.status} />
+                    {isRetryableTaskStatus(task.status) && <RetryTaskButton runId={runId} taskKey={task.key} />}
+                  </span>
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums text-slate-700">
+                  {task.iteration} / {maxIterations}
+                </td>
+                <td className="px-4 py-2 text-right font-mono text-xs tabular-nums text-slate-900">{formatUsd(task.costUsd)}</td>
+                <td className="px-4 py-2">
+                  {task.pullRequest ? (
+                    <a href={task.pullRequest.url} target="_blank" rel="noopener noreferrer" className="font-medium text-accent-700 hover:underline">
+                      #{task.pullRequest.number}
+                      <span className="ml-1 text-xs font-normal text-slate-500">{task.pullRequest.state}</span>
+                    </a>
+                  ) : (
+                    <span className="text-slate-500">—</span>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {tasks.map((task) => (
-                <tr key={task.key} data-testid={`task-row-${task.key}`}>
-                  <td className="px-4 py-2 font-mono text-xs">
-                    <Link href={`/runs/${runId}/tasks/${encodeURIComponent(task.key)}`} className="text-accent-700 hover:underline">
-                      {task.key}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2 text-slate-900">
-                    {task.title}
-                    {task.branch && <span className="block font-mono text-xs text-slate-500">{task.branch}</span>}
-                  </td>
-                  <td className="px-4 py-2">
-                    <span className="flex flex-wrap items-center gap-2">
-                      <RunStatusBadge status={task.status} />
-                      {isRetryableTaskStatus(task.status) && <RetryTaskButton runId={runId} taskKey={task.key} />}
-                    </span>
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums text-slate-700">
-                    {task.iteration} / {maxIterations}
-                  </td>
-                  <td className="px-4 py-2 text-right font-mono text-xs tabular-nums text-slate-900">{formatUsd(task.costUsd)}</td>
-                  <td className="px-4 py-2">
-                    {task.pullRequest ? (
-                      <a href={task.pullRequest.url} target="_blank" rel="noopener noreferrer" className="font-medium text-accent-700 hover:underline">
-                        #{task.pullRequest.number}
-                        <span className="ml-1 text-xs font-normal text-slate-500">{task.pullRequest.state}</span>
-                      </a>
-                    ) : (
-                      <span className="text-slate-500">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </div>
     </Card>

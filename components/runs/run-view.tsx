@@ -1,24 +1,25 @@
 "use client";
+// The run page: header and actions, cost, outcome, agent activity, tasks, the event log and the spec.
 
 import Link from "next/link";
 import { ApiError } from "../../lib/client/api-fetch";
-import { useRun } from "../../lib/client/use-run";
-import { isActiveRunStatus } from "../../lib/runs/run-status";
-import { useRunEvents } from "../../lib/client/use-run-events";
+import { cx } from "../../lib/client/cx";
+import { describeRunEvent } from "../../lib/client/describe-run-event";
+import { formatClockTime, formatDateTime, formatUsd, formatUsdCents, formatUsdDelta } from "../../lib/client/format";
+import type { RunDetailDto, RunEventDto, RunStatus } from "../../lib/client/run-types";
+import { useCancelRun } from "../../lib/client/use-cancel-run";
 import { useDocumentTitle } from "../../lib/client/use-document-title";
-import { formatUsd } from "../../lib/client/format";
+import { useRun } from "../../lib/client/use-run";
+import { useRunEvents, type StreamStatus } from "../../lib/client/use-run-events";
+import { isActiveRunStatus } from "../../lib/runs/run-status";
 import { Button, buttonClasses } from "../ui/button";
-import { Card } from "../ui/card";
-import { CancelRunButton } from "./cancel-run-button";
+import { Card, CardHeader } from "../ui/card";
+import { useToast } from "../ui/toast";
 import { Markdown } from "./markdown";
-import { RunCostPanel } from "./run-cost-panel";
-import { RunEventList } from "./run-event-list";
-import { RunModels } from "./run-models";
-import { RunOutcome } from "./run-outcome";
-import { formatStatus, RunStatusBadge } from "./run-status-badge";
+import { RunCostPanel } from "./run-cost";
+import { formatStatus, RelativeTime, RunStatusBadge, StreamStatusIndicator } from "./run-status";
 import { RunTasksTable } from "./run-tasks-table";
 import { TaskLanes } from "./task-lanes";
-import { RelativeTime } from "./relative-time";
 
 export function RunView({ runId }: { runId: string }) {
   const runQuery = useRun(runId);
@@ -114,5 +115,121 @@ export function RunView({ runId }: { runId: string }) {
         </div>
       </details>
     </div>
+  );
+}
+
+/** Which model serves each role of the run; roles sharing a model are grouped. */
+function RunModels({ models }: { models: Record<string, string> }) {
+  const byModel = new Map<string, string[]>();
+  for (const [role, model] of Object.entries(models ?? {})) byModel.set(model, [...(byModel.get(model) ?? []), role]);
+  if (byModel.size === 0) return null;
+  return (
+    <p data-testid="run-models" className="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-500">
+      {[...byModel].map(([model, roles]) => (
+        <span key={model}>
+          {roles.join(", ")}: <span className="font-mono text-slate-700">{model}</span>
+        </span>
+      ))}
+    </p>
+  );
+}
+
+/** Cancels after a native confirm dialog (Playwright: accept it with page.once("dialog")). */
+function CancelRunButton({ runId }: { runId: string }) {
+  const cancelRun = useCancelRun(runId);
+  const showToast = useToast();
+
+  const handleClick = () => {
+    const isConfirmed = window.confirm("Cancel this run? Agents stop at their next step. Money already spent stays spent.");
+    if (!isConfirmed) return;
+    cancelRun.mutate(undefined, {
+      onSuccess: () => showToast({ tone: "success", message: "Run cancelled." }),
+      onError: (error) => showToast({ tone: "error", title: "Could not cancel the run", message: error.message }),
+    });
+  };
+
+  return (
+    <Button variant="danger" size="sm" data-testid="cancel-run" onClick={handleClick} disabled={cancelRun.isPending}>
+      {cancelRun.isPending ? "Cancelling…" : "Cancel run"}
+    </Button>
+  );
+}
+
+const OUTCOME_STYLES: Partial<Record<RunStatus, { headline: string; className: string }>> = {
+  succeeded: { headline: "Succeeded", className: "border-emerald-200 bg-emerald-50 text-emerald-900" },
+  failed: { headline: "Failed", className: "border-red-200 bg-red-50 text-red-900" },
+  budget_exhausted: { headline: "Stopped: budget exhausted", className: "border-amber-200 bg-amber-50 text-amber-900" },
+  cancelled: { headline: "Cancelled", className: "border-slate-200 bg-slate-100 text-slate-800" },
+};
+
+/** How the run ended, what it cost and what it produced; shown once the run is finished. */
+function RunOutcome({ run }: { run: RunDetailDto }) {
+  const style = OUTCOME_STYLES[run.status];
+  if (!style) {
+    return run.error ? <ErrorBox message={run.error} /> : null;
+  }
+  const pullRequests = run.tasks.filter((task) => task.pullRequest).length;
+  const tasksDone = run.tasks.filter((task) => task.status === "succeeded").length;
+  return (
+    <section aria-label="Outcome" className={cx("rounded-lg border px-4 py-3", style.className)}>
+      <p className="text-sm">
+        <span className="font-semibold">{style.headline}</span>
+        <span className="opacity-80">
+          {" · "}
+          {formatUsd(run.spentUsd)} of {formatUsdCents(run.budgetUsd)}
+          {run.tasks.length > 0 && ` · ${tasksDone} of ${run.tasks.length} tasks done`}
+          {` · ${pullRequests} pull request${pullRequests === 1 ? "" : "s"}`}
+        </span>
+      </p>
+      {run.error && <p className="mt-1 text-sm break-words">{run.error}</p>}
+      {run.summary && (
+        <div className="mt-2 rounded-md bg-white/70 p-3">
+          <Markdown>{run.summary}</Markdown>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ErrorBox({ message }: { message: string }) {
+  return (
+    <p role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+      {message}
+    </p>
+  );
+}
+
+/** The run's progress log, newest first, as it streams in. */
+function RunEventList({ events, streamStatus }: { events: RunEventDto[]; streamStatus: StreamStatus }) {
+  const newestFirst = [...events].reverse();
+  return (
+    <Card aria-labelledby="run-events-heading">
+      <CardHeader id="run-events-heading" title="Events" count={events.length} actions={<StreamStatusIndicator status={streamStatus} />} />
+      <div data-testid="event-list" tabIndex={0} role="region" aria-label="Run events" className="max-h-[32rem] overflow-y-auto">
+        {newestFirst.length === 0 ? (
+          <p className="px-4 py-8 text-center text-sm text-slate-500">No events yet. They appear here as the factory works.</p>
+        ) : (
+          <ol className="divide-y divide-slate-100" aria-label="Run events, newest first">
+            {newestFirst.map((event) => {
+              const summary = describeRunEvent(event);
+              return (
+                <li key={event.id} data-testid={`event-${event.id}`} className="grid grid-cols-[auto_1fr_auto] items-baseline gap-x-3 px-4 py-2 text-sm">
+                  <time dateTime={event.createdAt} title={formatDateTime(event.createdAt)} className="font-mono text-xs text-slate-500 tabular-nums">
+                    {formatClockTime(event.createdAt)}
+                  </time>
+                  <div className="min-w-0">
+                    <span className="mr-2 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">{event.type}</span>
+                    {summary && <span className="break-words text-slate-700">{summary}</span>}
+                  </div>
+                  <span className="text-right font-mono text-xs tabular-nums text-slate-700">
+                    {event.costDeltaUsd > 0 ? formatUsdDelta(event.costDeltaUsd) : ""}
+                  </span>
+                </li>
+              );
+            })}
+          </ol>
+        )}
+      </div>
+    </Card>
   );
 }

@@ -8,12 +8,19 @@ import { formatUsd } from "../../lib/client/format";
 import { useRuns } from "../../lib/client/use-runs";
 import { isActiveRunStatus } from "../../lib/runs/run-status";
 import { hasRunFilters, readRunFilters, toRunFilterParams, type RunFilters } from "../../lib/client/run-filters";
-import { RunFiltersBar } from "./run-filters-bar";
 import { Button, buttonClasses } from "../ui/button";
-import { Card } from "../ui/card";
-import { CostMeter } from "./cost-meter";
-import { RelativeTime } from "./relative-time";
-import { RunStatusBadge } from "./run-status-badge";
+import { Card, DataTable, LoadError, LoadingNotice, StatTiles } from "../ui/card";
+import { RunFiltersBar } from "./run-filters-bar";
+import { CostMeter } from "./run-cost";
+import { RelativeTime, RunStatusBadge } from "./run-status";
+
+const RUN_COLUMNS = [
+  { label: "Status", className: "w-40" },
+  { label: "Run", className: "w-full" },
+  { label: "PRs", className: "w-44 whitespace-nowrap" },
+  { label: "Cost", className: "w-60" },
+  { label: "Age", className: "w-28 text-right" },
+];
 
 export function RunsList() {
   const searchParams = useSearchParams();
@@ -50,16 +57,9 @@ export function RunsList() {
 
       <Card className="overflow-hidden">
         {runsQuery.isPending ? (
-          <p role="status" className="px-4 py-10 text-center text-sm text-slate-500">
-            Loading runs…
-          </p>
+          <LoadingNotice>Loading runs…</LoadingNotice>
         ) : runsQuery.isError && runs.length === 0 ? (
-          <div role="alert" className="px-4 py-10 text-center text-sm">
-            <p className="text-red-700">Could not load runs: {runsQuery.error.message}</p>
-            <Button variant="secondary" size="sm" className="mt-3" onClick={() => runsQuery.refetch()}>
-              Retry
-            </Button>
-          </div>
+          <LoadError message={`Could not load runs: ${runsQuery.error.message}`} onRetry={() => runsQuery.refetch()} />
         ) : runs.length === 0 && isFiltered ? (
           <div data-testid="runs-no-match" className="px-4 py-12 text-center">
             <p className="text-sm font-medium text-slate-900">No runs match these filters</p>
@@ -76,43 +76,30 @@ export function RunsList() {
             </Link>
           </div>
         ) : (
-          <div className="overflow-x-auto">
-            <table data-testid="runs-table" aria-busy={runsQuery.isPlaceholderData || undefined} className="w-full text-left text-sm">
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="w-40 px-4 py-2">Status</th>
-                  <th scope="col" className="w-full px-4 py-2">Run</th>
-                  <th scope="col" className="w-44 px-4 py-2 whitespace-nowrap">PRs</th>
-                  <th scope="col" className="w-60 px-4 py-2">Cost</th>
-                  <th scope="col" className="w-28 px-4 py-2 text-right">Age</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {runs.map((run) => (
-                  <tr key={run.id} data-testid={`run-row-${run.id}`} className="relative hover:bg-slate-50">
-                    <td className="px-4 py-2.5 align-top">
-                      <RunStatusBadge status={run.status} />
-                    </td>
-                    <td className="max-w-0 min-w-48 px-4 py-2.5 align-top">
-                      <Link href={`/runs/${run.id}`} className="block truncate font-medium text-slate-900 after:absolute after:inset-0 hover:text-accent-700">
-                        {run.title}
-                      </Link>
-                      <span className="block truncate font-mono text-xs text-slate-500">{run.repository ?? "—"}</span>
-                    </td>
-                    <td data-testid={`run-prs-${run.id}`} className="px-4 py-2.5 align-top whitespace-nowrap text-slate-700 tabular-nums">
-                      {run.pullRequests.opened === 0 ? "—" : `${run.pullRequests.opened} opened · ${run.pullRequests.merged} merged`}
-                    </td>
-                    <td className="px-4 py-2.5 align-top">
-                      <CostMeter spentUsd={run.spentUsd} reservedUsd={run.reservedUsd} budgetUsd={run.budgetUsd} />
-                    </td>
-                    <td className="px-4 py-2.5 text-right align-top whitespace-nowrap text-slate-500">
-                      <RelativeTime iso={run.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable data-testid="runs-table" aria-busy={runsQuery.isPlaceholderData || undefined} columns={RUN_COLUMNS}>
+            {runs.map((run) => (
+              <tr key={run.id} data-testid={`run-row-${run.id}`} className="relative hover:bg-slate-50">
+                <td className="px-4 py-2.5 align-top">
+                  <RunStatusBadge status={run.status} />
+                </td>
+                <td className="max-w-0 min-w-48 px-4 py-2.5 align-top">
+                  <Link href={`/runs/${run.id}`} className="block truncate font-medium text-slate-900 after:absolute after:inset-0 hover:text-accent-700">
+                    {run.title}
+                  </Link>
+                  <span className="block truncate font-mono text-xs text-slate-500">{run.repository ?? "—"}</span>
+                </td>
+                <td data-testid={`run-prs-${run.id}`} className="px-4 py-2.5 align-top whitespace-nowrap text-slate-700 tabular-nums">
+                  {run.pullRequests.opened === 0 ? "—" : `${run.pullRequests.opened} opened · ${run.pullRequests.merged} merged`}
+                </td>
+                <td className="px-4 py-2.5 align-top">
+                  <CostMeter spentUsd={run.spentUsd} reservedUsd={run.reservedUsd} budgetUsd={run.budgetUsd} />
+                </td>
+                <td className="px-4 py-2.5 text-right align-top whitespace-nowrap text-slate-500">
+                  <RelativeTime iso={run.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </Card>
 
@@ -142,14 +129,5 @@ function RunsTotals({ runs }: { runs: RunSummaryDto[] }) {
     { label: "Cost per merged PR", value: merged > 0 ? formatUsd(spentUsd / merged) : "—" },
     { label: "In progress", value: String(active) },
   ];
-  return (
-    <dl data-testid="runs-totals" className="grid grid-cols-2 gap-3 sm:grid-cols-5">
-      {stats.map((stat) => (
-        <div key={stat.label} className="rounded-lg border border-slate-200 bg-white px-4 py-2.5 shadow-sm">
-          <dt className="text-xs text-slate-500">{stat.label}</dt>
-          <dd className="text-base font-semibold tabular-nums text-slate-900">{stat.value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+  return <StatTiles data-testid="runs-totals" className="sm:grid-cols-5" stats={stats} />;
 }

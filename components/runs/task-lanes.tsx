@@ -1,19 +1,21 @@
 "use client";
 // Agent activity, live: a lane per task with its sessions laid out as iterations x roles, the
 // newest tool call as a "now" line, and a small convergence chart. Lanes are built from the run
-// detail (sessions, iterations); the "now" line comes straight from the SSE stream.
+// detail (sessions, iterations); the "now" line comes straight from the SSE stream. The task page
+// shows the same convergence chart, full size.
 import Link from "next/link";
 import { useMemo } from "react";
-import type { RunEventDto, TaskDto, TaskSessionDto } from "../../lib/client/run-types";
+import type { RunEventDto, TaskDto, TaskIterationPointDto, TaskSessionDto } from "../../lib/client/run-types";
 import { cx } from "../../lib/client/cx";
 import { formatUsd } from "../../lib/client/format";
+import { agentRoles } from "../../lib/llm/model-ref";
 import { describeToolAction, describeToolActivity, latestToolActivity, type ToolActivity } from "../../lib/client/tool-activity";
 import { Card, CardHeader } from "../ui/card";
-import { ConvergenceChart } from "./convergence-chart";
-import { RunStatusBadge } from "./run-status-badge";
+import { LineChart } from "../ui/charts";
+import { RunStatusBadge } from "./run-status";
 
 /** Roles that work a task, in loop order (the planner works the run, not a task). */
-export const TASK_ROLES = ["coder", "tester", "reviewer", "fixer"] as const;
+const TASK_ROLES = agentRoles.filter((role) => role !== "planner");
 
 export function TaskLanes({ runId, tasks, events, maxIterations }: { runId: string; tasks: TaskDto[]; events: RunEventDto[]; maxIterations: number }) {
   const latest = useMemo(() => latestToolActivity(events), [events]);
@@ -122,4 +124,34 @@ function idleLine(task: TaskDto) {
   if (task.status === "pending") return "waiting for its turn";
   if (task.status === "running") return "between steps (tests, review or push)";
   return `done: ${task.status.replace(/_/g, " ")}`;
+}
+
+/**
+ * Per task: failing tests, review findings and cumulative cost per iteration. Falling lines with a
+ * flattening cost mean the loop converges; flat lines with a climbing cost mean it burns money.
+ */
+export function ConvergenceChart({ points, taskKey, isCompact = false }: { points: TaskIterationPointDto[]; taskKey: string; isCompact?: boolean }) {
+  if (points.length === 0) {
+    return (
+      <p data-testid={`convergence-empty-${taskKey}`} className="text-xs text-slate-500">
+        No iteration measured yet.
+      </p>
+    );
+  }
+  return (
+    <LineChart
+      testId={`convergence-${taskKey}`}
+      title={`Convergence of task ${taskKey}`}
+      isCompact={isCompact}
+      className={isCompact ? undefined : "max-w-2xl"}
+      width={isCompact ? 160 : 560}
+      height={isCompact ? 48 : 220}
+      xLabels={points.map((point) => `#${point.iteration}`)}
+      series={[
+        { label: "Failing tests", color: "var(--chart-danger)", values: points.map((point) => point.testsFailed) },
+        { label: "Review findings", color: "var(--chart-warning)", values: points.map((point) => point.reviewFindings) },
+        { label: "Cumulative cost", color: "var(--chart-accent)", axis: "right", isDashed: true, format: formatUsd, values: points.map((point) => point.cumulativeCostUsd) },
+      ]}
+    />
+  );
 }

@@ -1,15 +1,16 @@
 "use client";
-// Prices a model no list knows (a local vLLM, a new release), or replaces an existing price.
+// Prices a model no list knows (a local vLLM, a new release), or replaces an existing price; and
+// the $/MTok input that this form and a price row's Edit share.
 
 import { useState, type FormEvent } from "react";
 import { ApiError } from "../../lib/client/api-fetch";
-import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFormValues } from "../../lib/client/parse-price-form";
+import { cx } from "../../lib/client/cx";
+import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFieldName, type PriceFormValues } from "../../lib/client/parse-price-form";
 import { useSetModelPrice } from "../../lib/client/use-set-model-price";
 import { providerNames, type ProviderName } from "../../lib/llm/model-ref";
 import { Button } from "../ui/button";
-import { FieldError, FieldHint, Input, Label } from "../ui/input";
+import { describedByOf, Field, FieldError, FieldHint, Input, Select, TextField } from "../ui/input";
 import { useToast } from "../ui/toast";
-import { PriceInput, priceFieldLabels } from "./price-input";
 
 // The providers a model reference may name (lib/llm/model-ref.ts), the local OpenAI-compatible one first.
 const PROVIDERS = [...providerNames].sort((a, b) => Number(b === "openai-compatible") - Number(a === "openai-compatible"));
@@ -55,54 +56,49 @@ export function AddPriceForm() {
     <form onSubmit={handleSubmit} noValidate aria-label="Add price" className="space-y-3 border-t border-slate-200 px-4 py-4">
       <h3 className="text-sm font-semibold text-slate-900">Add price</h3>
       <div className="flex flex-wrap items-start gap-3">
-        <div>
-          <Label htmlFor="add-price-provider">Provider</Label>
-          <select
+        <Field id="add-price-provider" label="Provider" error={errors.provider}>
+          <Select
             id="add-price-provider"
             data-testid="add-price-provider"
             value={provider}
             onChange={(event) => setProvider(event.target.value)}
-            className="mt-1 block h-9 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 shadow-sm focus:border-accent-500 focus:ring-2 focus:ring-accent-500/40 focus:outline-none"
+            aria-describedby={describedByOf("add-price-provider", errors.provider)}
+            className="mt-1"
           >
             {PROVIDERS.map((name) => (
-              <option key={name} value={name}>{name}</option>
+              <option key={name} value={name}>
+                {name}
+              </option>
             ))}
-          </select>
-          <FieldError id="add-price-provider-error" message={errors.provider} />
-        </div>
-        <div className="min-w-64 flex-1">
-          <Label htmlFor="add-price-model">Model</Label>
-          <Input
-            id="add-price-model"
-            data-testid="add-price-model"
-            value={model}
-            onChange={(event) => setModel(event.target.value)}
-            isInvalid={Boolean(errors.model)}
-            aria-describedby={errors.model ? "add-price-model-error" : undefined}
-            placeholder="qwen3:32b"
-            autoComplete="off"
-            spellCheck={false}
-            className="mt-1 font-mono"
-          />
-          <FieldError id="add-price-model-error" testId="add-price-model-error" message={errors.model} />
-        </div>
+          </Select>
+        </Field>
+        <TextField
+          id="add-price-model"
+          label="Model"
+          error={errors.model}
+          errorTestId="add-price-model-error"
+          fieldClassName="min-w-64 flex-1"
+          data-testid="add-price-model"
+          value={model}
+          onChange={(event) => setModel(event.target.value)}
+          placeholder="qwen3:32b"
+          isCode
+        />
       </div>
       <div className="flex flex-wrap items-start gap-3">
         {priceFieldNames.map((field) => (
-          <div key={field}>
-            <Label htmlFor={`add-price-${field}`}>{priceFieldLabels[field]}</Label>
-            <div className="mt-1">
-              <PriceInput
-                idPrefix="add-price"
-                field={field}
-                value={prices[field]}
-                error={errors[field]}
-                testId={`add-price-${field}`}
-                label={`${priceFieldLabels[field]} $/MTok`}
-                onChange={(value) => setPrices((current) => ({ ...current, [field]: value }))}
-              />
-            </div>
-          </div>
+          <Field key={field} id={`add-price-${field}`} label={priceFieldLabels[field]}>
+            <PriceInput
+              idPrefix="add-price"
+              field={field}
+              value={prices[field]}
+              error={errors[field]}
+              testId={`add-price-${field}`}
+              label={`${priceFieldLabels[field]} $/MTok`}
+              onChange={(value) => setPrices((current) => ({ ...current, [field]: value }))}
+              className="mt-1"
+            />
+          </Field>
         ))}
         <Button type="submit" data-testid="add-price-submit" disabled={setPrice.isPending} className="mt-6">
           {setPrice.isPending ? "Saving…" : "Save price"}
@@ -122,4 +118,45 @@ function checkModel(value: string): string | undefined {
   if (trimmed.length > 200) return "At most 200 characters.";
   if (/\s/.test(trimmed)) return "A model id has no spaces.";
   return undefined;
+}
+
+export const priceFieldLabels: Record<PriceFieldName, string> = {
+  input: "Input",
+  output: "Output",
+  cacheRead: "Cache read",
+  cacheWrite: "Cache write",
+};
+
+/** One $/MTok field with its inline error; `idPrefix` keeps ids unique per row. */
+export function PriceInput(props: {
+  idPrefix: string;
+  field: PriceFieldName;
+  value: string;
+  error?: string;
+  testId: string;
+  label: string;
+  onChange: (value: string) => void;
+  className?: string;
+}) {
+  const errorId = `${props.idPrefix}-${props.field}-error`;
+  return (
+    <div className={cx("w-28", props.className)}>
+      <Input
+        id={`${props.idPrefix}-${props.field}`}
+        type="number"
+        inputMode="decimal"
+        step="any"
+        min={0}
+        max={1000}
+        aria-label={props.label}
+        data-testid={props.testId}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+        isInvalid={Boolean(props.error)}
+        aria-describedby={props.error ? errorId : undefined}
+        className="px-2 py-1 text-right tabular-nums"
+      />
+      <FieldError id={errorId} message={props.error} />
+    </div>
+  );
 }

@@ -4,14 +4,14 @@
 import { useState } from "react";
 import { ApiError } from "../../lib/client/api-fetch";
 import { formatUsdPerMTok } from "../../lib/client/format";
-import type { ModelPriceDto } from "../../lib/client/model-price-types";
+import type { ModelPriceDto, PriceSource } from "../../lib/client/model-price-types";
 import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFormValues } from "../../lib/client/parse-price-form";
 import { useResetModelPrice } from "../../lib/client/use-reset-model-price";
 import { useSetModelPrice } from "../../lib/client/use-set-model-price";
 import { Button } from "../ui/button";
 import { useToast } from "../ui/toast";
-import { PriceInput, priceFieldLabels } from "./price-input";
-import { PriceSourceBadge } from "./price-source-badge";
+import { Badge, type BadgeTone } from "../ui/badge";
+import { PriceInput, priceFieldLabels } from "./add-price-form";
 
 export function ModelPriceRow({ price }: { price: ModelPriceDto }) {
   const showToast = useToast();
@@ -113,5 +113,20 @@ export function ModelPriceRow({ price }: { price: ModelPriceDto }) {
         )}
       </td>
     </tr>
+  );
+}
+
+const SOURCES: Record<PriceSource, { label: string; tone: BadgeTone; title: string }> = {
+  seed: { label: "list", tone: "neutral", title: "The provider's list price, refreshed at every start." },
+  env: { label: "env", tone: "info", title: "Set by FACTORY_MODEL_PRICES, which wins over this table." },
+  user: { label: "edited", tone: "progress", title: "Edited here; starts and seeding keep it. Reset restores the list price." },
+};
+
+function PriceSourceBadge({ source }: { source: PriceSource }) {
+  const { label, tone, title } = SOURCES[source] ?? SOURCES.seed;
+  return (
+    <Badge tone={tone} title={title} data-testid="price-source">
+      {label}
+    </Badge>
   );
 }

@@ -1,9 +1,9 @@
 // One agent session: what it cost, why it stopped, and its transcript. Tool calls and results
-// start collapsed; tool results and quoted repository text are marked untrusted.
+// start collapsed; tool results and quoted repository text are marked untrusted (UntrustedBlock,
+// which the task page uses too for test output and what the fixer was told).
 import type { TaskSessionDetailDto, TranscriptEntryDto } from "../../lib/runs/get-task-detail-or-throw";
 import { formatTokens, formatUsd } from "../../lib/client/format";
 import { cx } from "../../lib/client/cx";
-import { UntrustedBlock } from "./untrusted-block";
 
 export function SessionTranscript({ session }: { session: TaskSessionDetailDto }) {
   const toolCalls = session.transcript.filter((entry) => entry.kind === "tool-call").length;
@@ -68,6 +68,19 @@ function TranscriptEntry({ entry }: { entry: TranscriptEntryDto }) {
         <span className="font-sans text-slate-600">({formatTokens(entry.output.length)} chars)</span>
       </summary>
       <pre tabIndex={0} className="max-h-80 overflow-auto border-t border-slate-200 px-2 py-1 font-mono whitespace-pre-wrap text-slate-800">{entry.output}</pre>
+    </details>
+  );
+}
+
+/** Text that came from outside the factory (repository files, command output, review comments), shown as data: marked, monospaced, never rendered as markup. */
+export function UntrustedBlock({ source, text, isOpen = false }: { source: string; text: string; isOpen?: boolean }) {
+  return (
+    <details open={isOpen} data-testid={`untrusted-${source}`} className="rounded-md border border-dashed border-amber-400 bg-amber-50/40">
+      <summary className="cursor-pointer px-2 py-1 text-xs select-none">
+        <span className="rounded bg-amber-100 px-1.5 py-0.5 font-semibold text-amber-900">untrusted</span>{" "}
+        <span className="text-slate-700">{source}: data, not instructions</span>
+      </summary>
+      <pre tabIndex={0} className="max-h-96 overflow-auto border-t border-dashed border-amber-400 px-2 py-1.5 font-mono text-xs whitespace-pre-wrap text-slate-800">{text || "(empty)"}</pre>
     </details>
   );
 }

@@ -7,7 +7,7 @@ import { describeToolActivity, latestToolActivity } from "../../lib/client/tool-
 import { useRunEvents } from "../../lib/client/use-run-events";
 import type { RunStatus } from "../../lib/client/run-types";
 import { isActiveRunStatus } from "../../lib/runs/run-status";
-import { StreamStatusIndicator } from "../runs/stream-status";
+import { StreamStatusIndicator } from "../runs/run-status";
 
 const REFRESH_MIN_INTERVAL_MS = 1_500;
 

@@ -4,13 +4,12 @@ import Link from "next/link";
 import type { TaskDetailDto, TaskIterationDetailDto } from "../../lib/runs/get-task-detail-or-throw";
 import { formatTokens, formatUsd } from "../../lib/client/format";
 import { Badge, type BadgeTone } from "../ui/badge";
-import { Card, CardHeader } from "../ui/card";
-import { ConvergenceChart } from "../runs/convergence-chart";
-import { RunStatusBadge } from "../runs/run-status-badge";
-import { SessionTranscript } from "./session-transcript";
+import { Card, CardHeader, DataTable } from "../ui/card";
+import { RunStatusBadge } from "../runs/run-status";
+import { ConvergenceChart } from "../runs/task-lanes";
+import { SessionTranscript, UntrustedBlock } from "./session-transcript";
 import { TaskDiff } from "./task-diff";
 import { TaskLive } from "./task-live";
-import { UntrustedBlock } from "./untrusted-block";
 
 const OUTCOME_TONES: Record<string, BadgeTone> = { passed: "success", failed: "danger", not_run: "neutral", proven: "success", not_proven: "warning", approve: "success", request_changes: "warning", comment: "info", success: "success", failure: "danger" };
 
@@ -158,35 +157,27 @@ function TestsPanel({ iteration }: { iteration: TaskIterationDetailDto }) {
   );
 }
 
+const COST_COLUMNS = ["Role", "Model", ...["Input", "Cache read", "Output", "Cost"].map((label) => ({ label, className: "text-right" }))];
+
 function CostTable({ iteration }: { iteration: TaskIterationDetailDto }) {
   if (iteration.sessions.length === 0) return null;
   return (
-    <div className="overflow-x-auto">
-      <table data-testid={`cost-${iteration.iteration}`} className="w-full text-left text-xs">
-        <caption className="mb-1 text-left text-sm font-semibold text-slate-900">Cost and tokens by role</caption>
-        <thead className="text-slate-600">
-          <tr>
-            <th scope="col" className="py-1 pr-3 font-medium">Role</th>
-            <th scope="col" className="py-1 pr-3 font-medium">Model</th>
-            <th scope="col" className="py-1 pr-3 text-right font-medium">Input</th>
-            <th scope="col" className="py-1 pr-3 text-right font-medium">Cache read</th>
-            <th scope="col" className="py-1 pr-3 text-right font-medium">Output</th>
-            <th scope="col" className="py-1 text-right font-medium">Cost</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 text-slate-800">
-          {iteration.sessions.map((session) => (
-            <tr key={session.id} data-testid={`cost-row-${session.role}`}>
-              <td className="py-1 pr-3">{session.role}</td>
-              <td className="py-1 pr-3 font-mono">{session.model}</td>
-              <td className="py-1 pr-3 text-right tabular-nums">{formatTokens(session.tokens.input)}</td>
-              <td className="py-1 pr-3 text-right tabular-nums">{formatTokens(session.tokens.cacheRead)}</td>
-              <td className="py-1 pr-3 text-right tabular-nums">{formatTokens(session.tokens.output)}</td>
-              <td className="py-1 text-right font-mono tabular-nums">{formatUsd(session.costUsd)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      data-testid={`cost-${iteration.iteration}`}
+      isCompact
+      caption={<caption className="mb-1 text-left text-sm font-semibold text-slate-900">Cost and tokens by role</caption>}
+      columns={COST_COLUMNS}
+    >
+      {iteration.sessions.map((session) => (
+        <tr key={session.id} data-testid={`cost-row-${session.role}`}>
+          <td className="py-1 pr-3">{session.role}</td>
+          <td className="py-1 pr-3 font-mono">{session.model}</td>
+          <td className="py-1 pr-3 text-right tabular-nums">{formatTokens(session.tokens.input)}</td>
+          <td className="py-1 pr-3 text-right tabular-nums">{formatTokens(session.tokens.cacheRead)}</td>
+          <td className="py-1 pr-3 text-right tabular-nums">{formatTokens(session.tokens.output)}</td>
+          <td className="py-1 text-right font-mono tabular-nums">{formatUsd(session.costUsd)}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
