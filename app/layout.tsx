@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
-import { themeBootScript } from "../lib/client/theme";
+import { themeBootScript } from "@/lib/client/theme";
 import { Providers } from "./providers";
 import "./globals.css";
 

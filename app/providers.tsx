@@ -3,8 +3,8 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { z } from "zod";
-import { getQueryClient } from "../lib/client/query-client";
-import { ToastProvider } from "../components/ui/toast";
+import { getQueryClient } from "@/lib/client/query-client";
+import { ToastProvider } from "@/components/ui/toast";
 
 // zod probes for eval (`Function("")`) to speed up parsing; the pages' CSP forbids eval, and the
 // probe alone is reported as a violation. Without eval zod parses the same, a little slower.

@@ -8,11 +8,11 @@
 // Skipped, with the reason, when there is no Inngest server binary or no production build.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { db } from "../lib/db";
-import { resolveInngestBinary } from "../scripts/inngest-engine";
-import { startEngineWorld, type EngineRoleScript } from "../test/engine/engine-world";
-import { buildDir } from "../test/engine/real-engine";
-import type { RecordedRequest } from "../test/scripted-llm-server";
+import { db } from "@/lib/db";
+import { resolveInngestBinary } from "@/scripts/inngest-engine";
+import { startEngineWorld, type EngineRoleScript } from "@/test/engine/engine-world";
+import { buildDir } from "@/test/engine/real-engine";
+import type { RecordedRequest } from "@/test/scripted-llm-server";
 
 const modelDelayMs = 2_000;
 const tasks = [

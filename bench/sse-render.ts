@@ -10,9 +10,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "@playwright/test";
-import { db } from "../lib/db";
-import { recordRunEvent } from "../lib/runs/record-run-event";
-import { buildDir, freePortBlock, startRealApp, waitFor } from "../test/engine/real-engine";
+import { db } from "@/lib/db";
+import { recordRunEvent } from "@/lib/runs/run-events";
+import { buildDir, freePortBlock, startRealApp, waitFor } from "@/test/engine/real-engine";
 
 const viewers = 50;
 const warmupEvents = 3;

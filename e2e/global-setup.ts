@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres } from "../lib/embedded-postgres";
-import { applyMigrations } from "../lib/migrate";
-import { startFakeGitHub } from "../test/fake-github";
-import { startFakeInngestEventApi } from "../test/fake-inngest-event-api";
+import { startEmbeddedPostgres } from "@/lib/embedded-postgres";
+import { applyMigrations } from "@/lib/migrate";
+import { startFakeGitHub } from "@/test/fake-github";
+import { startFakeInngestEventApi } from "@/test/fake-inngest-event-api";
 
 const root = path.resolve(import.meta.dirname, "..");
 const apiToken = "e2e-api-token-0123456789abcdef";

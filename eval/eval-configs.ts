@@ -5,13 +5,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { parseEnv, type Env } from "../lib/env";
-import { AppError } from "../lib/errors";
-import { createLanguageModel } from "../lib/llm/create-language-model";
-import { listPrices } from "../lib/llm/list-prices";
-import { agentRoles, isModelRef, modelRefExample, modelRefFormat, parseModelRef } from "../lib/llm/model-ref";
-import type { AgentRoleName } from "../lib/llm/resolve-model";
-import { maxCoderAttempts } from "../lib/repositories/repository-profile-schema";
+import { parseEnv, type Env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { createLanguageModel } from "@/lib/llm/language-model";
+import { listPrices } from "@/lib/llm/model-price-contract";
+import { agentRoles, isModelRef, modelRefExample, modelRefFormat, parseModelRef } from "@/lib/llm/model-ref";
+import type { AgentRoleName } from "@/lib/llm/model-ref";
+import { maxCoderAttempts } from "@/lib/repositories/repository-profile-schema";
 
 export const configsFile = path.join(import.meta.dirname, "configs.json");
 

@@ -10,9 +10,9 @@ import type { AddressInfo } from "node:net";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { resetEnvCache } from "../lib/env";
-import { AppError } from "../lib/errors";
-import { engineArgs, engineEnv, enginePortsFrom, resolveInngestBinary, type InngestBinary } from "../scripts/inngest-engine";
+import { resetEnvCache } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { engineArgs, engineEnv, enginePortsFrom, resolveInngestBinary, type InngestBinary } from "@/scripts/inngest-engine";
 
 export type EngineChoice = "auto" | "inngest" | "harness";
 
@@ -41,10 +41,10 @@ export async function startEvalEngine(choice: ReturnType<typeof chooseEngine>): 
 }
 
 async function startHarnessEngine(why: string): Promise<EvalEngine> {
-  const { createInngestHarness } = await import("../test/inngest-harness");
+  const { createInngestHarness } = await import("@/test/inngest-harness");
   const harness = await createInngestHarness({ maxAttempts: 3, runTimeoutMs: 2 * 60 * 60_000 });
   useEngineEnv({ INNGEST_DEV: harness.eventApiUrl });
-  const { functions } = await import("../workflows");
+  const { functions } = await import("@/workflows");
   harness.register(...functions);
   return { kind: "harness", description: `in-process Inngest harness (${why})`, close: () => harness.close() };
 }
@@ -118,7 +118,7 @@ async function startRealEngine(binary: InngestBinary): Promise<EvalEngine> {
   const ports = enginePortsFrom(await findFreePortBlock());
   const engineUrl = `http://127.0.0.1:${ports.api}`;
   useEngineEnv({ INNGEST_DEV: engineUrl, INNGEST_SERVE_ORIGIN: appOrigin });
-  const { GET, POST, PUT } = (await import("../app/api/inngest/route")) as unknown as Record<string, RouteHandler>;
+  const { GET, POST, PUT } = (await import("@/app/api/inngest/route")) as unknown as Record<string, RouteHandler>;
   route = { GET, POST, PUT };
 
   // The server reads INNGEST_* variables and inngest.json above its cwd as its own flags.

@@ -5,8 +5,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { AppError } from "../lib/errors";
-import { commandField } from "../lib/repositories/repository-profile-schema";
+import { AppError } from "@/lib/errors";
+import { commandField } from "@/lib/repositories/repository-profile-schema";
 
 export const tasksDir = path.join(import.meta.dirname, "tasks");
 

@@ -4,11 +4,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { db } from "../lib/db";
-import type { RunStatus } from "../lib/generated/prisma/enums";
-import { runGit } from "../lib/git/run-git";
-import { createRunInput } from "../lib/runs/create-run-input";
-import { runTests } from "../lib/testing/run-tests";
+import { db } from "@/lib/db";
+import type { RunStatus } from "@/lib/generated/prisma/enums";
+import { runGit } from "@/lib/git/run-git";
+import { createRunInput } from "@/lib/runs/create-run-input";
+import { runTests } from "@/lib/testing/run-tests";
 import { agentRoles, type EvalConfig } from "./eval-configs";
 import type { EvalTask } from "./eval-tasks";
 

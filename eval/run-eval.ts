@@ -6,13 +6,13 @@ import { randomBytes, randomInt } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { disconnectDb } from "../lib/db";
-import { startEmbeddedPostgres } from "../lib/embedded-postgres";
-import { parseEnv, resetEnvCache } from "../lib/env";
-import { resetGitHubClients } from "../lib/github/get-github-client";
-import { seedModelPrices } from "../lib/llm/model-price";
-import { applyMigrations } from "../lib/migrate";
-import { startFakeGitHub } from "../test/fake-github";
+import { disconnectDb } from "@/lib/db";
+import { startEmbeddedPostgres } from "@/lib/embedded-postgres";
+import { parseEnv, resetEnvCache } from "@/lib/env";
+import { resetGitHubClients } from "@/lib/github/app-auth";
+import { seedModelPrices } from "@/lib/llm/model-price";
+import { applyMigrations } from "@/lib/migrate";
+import { startFakeGitHub } from "@/test/fake-github";
 import { configEnvironment, type EvalConfig } from "./eval-configs";
 import { startEvalEngine } from "./eval-engine";
 import { createEvalProgress } from "./eval-progress";
@@ -151,8 +151,8 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
 
     const engine = await startEvalEngine(engineChoice);
     cleanups.unshift(engine.close);
-    const runsRoute = await import("../app/api/runs/route");
-    const cancelRoute = await import("../app/api/runs/[id]/cancel/route");
+    const runsRoute = await import("@/app/api/runs/route");
+    const cancelRoute = await import("@/app/api/runs/[id]/cancel/route");
     const headers = { authorization: `Bearer ${apiToken}`, "content-type": "application/json" };
     const routes = {
       postRun: (body: Record<string, unknown>) => runsRoute.POST(new Request("http://localhost/api/runs", { method: "POST", headers, body: JSON.stringify(body) })),

@@ -2,8 +2,8 @@
 // role with each task's reference solution, through the same tools a real model uses. The
 // planner submits one task; the coder looks, writes the solution, runs the visible tests and
 // finishes; the reviewer approves. It proves the whole loop and the hidden-test check offline.
-import { roleOf, turnOf } from "../test/flows/factory-flow-fixtures";
-import { startScriptedLlmServer, type RecordedRequest, type ScriptedTurn } from "../test/scripted-llm-server";
+import { roleOf, turnOf } from "@/test/flows/factory-flow-fixtures";
+import { startScriptedLlmServer, type RecordedRequest, type ScriptedTurn } from "@/test/scripted-llm-server";
 import type { EvalTask } from "./eval-tasks";
 
 /** The eval task a request works on: the one whose title is in the session's first message. */

@@ -27,7 +27,7 @@ export const taskRetryRequested = eventType("factory/task.retry.requested", {
   schema: z.object({ runId, taskId: z.string().min(1).max(64) }),
 });
 
-/** A branch lease was given up (lib/tasks/branch-lease.ts): writers waiting for the branch re-try. */
+/** A branch lease was given up (lib/tasks/task-branch.ts): writers waiting for the branch re-try. */
 export const branchReleased = eventType("factory/branch.released", {
   schema: z.object({ key: z.string().min(1).max(600), holder: z.string().min(1).max(200) }),
 });

@@ -3,8 +3,8 @@
 import { Inngest } from "inngest";
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "./errors";
-import { toGitHubError } from "./github/to-github-error";
-import { createInngestHarness, type InngestHarness } from "../test/inngest-harness";
+import { toGitHubError } from "@/lib/github/github-client";
+import { createInngestHarness, type InngestHarness } from "@/test/inngest-harness";
 import { inngest as factoryClient, RetryPolicyMiddleware } from "./inngest";
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };

@@ -1,8 +1,8 @@
 // Resolves the database for the launchers: DATABASE_URL when set, otherwise the embedded
 // Postgres under FACTORY_DATA_DIR (started here, stopped by the returned function).
 import path from "node:path";
-import { getEnv } from "../lib/env";
-import { startEmbeddedPostgres } from "../lib/embedded-postgres";
+import { getEnv } from "@/lib/env";
+import { startEmbeddedPostgres } from "@/lib/embedded-postgres";
 
 export const defaultEmbeddedPort = 54329;
 

@@ -51,10 +51,10 @@ if (args.help) {
   process.exit(0);
 }
 
-const { AppError } = await import("../lib/errors");
-const { loadEvalConfigs } = await import("../eval/eval-configs");
-const { loadEvalTasks } = await import("../eval/eval-tasks");
-const { prepareEval } = await import("../eval/prepare-eval");
+const { AppError } = await import("@/lib/errors");
+const { loadEvalConfigs } = await import("@/eval/eval-configs");
+const { loadEvalTasks } = await import("@/eval/eval-tasks");
+const { prepareEval } = await import("@/eval/prepare-eval");
 
 const engine = args.engine;
 if (engine !== "auto" && engine !== "inngest" && engine !== "harness") fail(`--engine must be auto, inngest or harness, not "${engine}".`);
@@ -74,7 +74,7 @@ try {
   }
   const prepared = prepareEval({ configNames: args.config, configsFile, taskIds: args.tasks?.split(",").map((id) => id.trim()).filter(Boolean), engine });
   // Heavy imports (the app, the workflows, the stand-ins) only once the input is known to be good.
-  const { runEval } = await import("../eval/run-eval");
+  const { runEval } = await import("@/eval/run-eval");
   await runEval({
     prepared,
     concurrency,

@@ -4,9 +4,9 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSampleRepo, git, scriptedModel, scriptedPrice } from "../test/agent-fixtures";
-import { startScriptedLlmServer, type ScriptedLlmServer } from "../test/scripted-llm-server";
-import { findCanaries } from "../test/secret-canaries";
+import { createSampleRepo, git, scriptedModel, scriptedPrice } from "@/test/agent-fixtures";
+import { startScriptedLlmServer, type ScriptedLlmServer } from "@/test/scripted-llm-server";
+import { findCanaries } from "@/test/secret-canaries";
 
 const root = path.resolve(import.meta.dirname, "..");
 let server: ScriptedLlmServer;

@@ -3,20 +3,20 @@
 // line of JSON. Exit code 0 only when the session finished (finish / submit_*).
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { createAgentSession } from "../lib/agents/create-agent-session";
-import { createDefaultCheckpointer } from "../lib/agents/default-workspace";
-import { agentRoleNames } from "../lib/agents/roles/role-definitions";
-import { runAgentSession } from "../lib/agents/run-agent-session";
-import type { SessionOutcome } from "../lib/agents/session-outcome";
-import { db, disconnectDb } from "../lib/db";
-import { getEnv, resetEnvCache } from "../lib/env";
-import { openLocalWorkspace } from "../lib/git/open-local-workspace";
-import { runGit } from "../lib/git/run-git";
-import { applyMigrations } from "../lib/migrate";
-import { seedModelPrices } from "../lib/llm/model-price";
-import { parseModelRef } from "../lib/llm/model-ref";
-import { resolveModelForRole } from "../lib/llm/resolve-model";
-import { redactSecrets } from "../lib/redact";
+import { createAgentSession } from "@/lib/agents/agent-session";
+import { createDefaultCheckpointer } from "@/lib/agents/workspace-toolkit";
+import { agentRoleNames } from "@/lib/agents/roles";
+import { runAgentSession } from "@/lib/agents/agent-loop";
+import type { SessionOutcome } from "@/lib/agents/agent-session";
+import { db, disconnectDb } from "@/lib/db";
+import { getEnv, resetEnvCache } from "@/lib/env";
+import { openLocalWorkspace } from "@/lib/git/workspace";
+import { runGit } from "@/lib/git/run-git";
+import { applyMigrations } from "@/lib/migrate";
+import { seedModelPrices } from "@/lib/llm/model-price";
+import { parseModelRef } from "@/lib/llm/model-ref";
+import { resolveModelForRole } from "@/lib/llm/language-model";
+import { redactSecrets } from "@/lib/redact";
 import { prepareDatabase } from "./database";
 
 const usage = `Usage: npm run factory -- agent --role <${agentRoleNames.join("|")}> --workspace <dir> --task "<text>" [--model provider:model] [--budget-usd N] [--max-turns N] [--turns-per-chunk N]`;

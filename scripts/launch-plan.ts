@@ -2,7 +2,7 @@
 // effects), so the security rules are testable: production never serves unsigned workflow
 // calls by accident, and dev listens on loopback only, with an engine of its own.
 import path from "node:path";
-import type { Env } from "../lib/env";
+import type { Env } from "@/lib/env";
 import { engineArgs, engineEnv, enginePortsFrom, type InngestBinary } from "./inngest-engine";
 
 export type LaunchMode = "dev" | "start";

@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../lib/env";
+import { parseEnv } from "@/lib/env";
 import { devEnginePort, planLaunch } from "./launch-plan";
 
 const root = path.resolve(import.meta.dirname, "..");

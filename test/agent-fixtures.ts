@@ -4,8 +4,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { db } from "../lib/db";
-import { resetEnvCache } from "../lib/env";
+import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
 
 export const scriptedModel = "openai-compatible:scripted-model";
 /** $ per million tokens for the scripted model. */

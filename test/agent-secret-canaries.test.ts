@@ -3,9 +3,9 @@
 import { existsSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createAgentSession } from "../lib/agents/create-agent-session";
-import { runAgentSession } from "../lib/agents/run-agent-session";
-import { db } from "../lib/db";
+import { createAgentSession } from "@/lib/agents/agent-session";
+import { runAgentSession } from "@/lib/agents/agent-loop";
+import { db } from "@/lib/db";
 import { createSampleRepo, createTestRun, scriptedModel } from "./agent-fixtures";
 import { lastToolResults } from "./scripted-llm-server";
 import { useScriptedLlmServer } from "./scripted-llm-fixtures";

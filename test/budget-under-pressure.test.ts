@@ -1,10 +1,10 @@
 // The guarantee: recorded spend never exceeds the run's budget, even with parallel sessions
 // whose calls each cost close to their reserved worst case.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAgentSession } from "../lib/agents/create-agent-session";
-import { runAgentSession } from "../lib/agents/run-agent-session";
-import { db } from "../lib/db";
-import { reserveBudget } from "../lib/llm/budget-guard";
+import { createAgentSession } from "@/lib/agents/agent-session";
+import { runAgentSession } from "@/lib/agents/agent-loop";
+import { db } from "@/lib/db";
+import { reserveBudget } from "@/lib/llm/budget-guard";
 import { createSampleRepo, createTestRun, scriptedModel, useScriptedModel } from "./agent-fixtures";
 import { startScriptedLlmServer, type ScriptedLlmServer } from "./scripted-llm-server";
 

@@ -3,8 +3,8 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { resetEnvCache } from "../lib/env";
-import { resetGitHubClients } from "../lib/github/get-github-client";
+import { resetEnvCache } from "@/lib/env";
+import { resetGitHubClients } from "@/lib/github/app-auth";
 import type { FakeGitHub } from "./fake-github";
 import { secretCanaries } from "./secret-canaries";
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../lib/embedded-postgres";
+import { startEmbeddedPostgres } from "@/lib/embedded-postgres";
 
 declare module "vitest" {
   export interface ProvidedContext {

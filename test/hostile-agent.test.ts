@@ -10,13 +10,13 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET as healthRoute } from "../app/api/health/route";
-import { runWorkspaceTool } from "../lib/agents/tools";
-import { resetEnvCache } from "../lib/env";
-import { isPublicAddress, type EgressPolicy } from "../lib/sandbox/egress-proxy";
-import { measureDiskKib } from "../lib/sandbox/watch-limits";
-import { runSandboxed } from "../lib/sandbox/run-sandboxed";
-import type { ResourceLimits } from "../lib/sandbox/resource-limits";
+import { GET as healthRoute } from "@/app/api/health/route";
+import { runWorkspaceTool } from "@/lib/agents/tools/workspace-tools";
+import { resetEnvCache } from "@/lib/env";
+import { isPublicAddress, type EgressPolicy } from "@/lib/sandbox/egress-proxy";
+import { measureDiskKib } from "@/lib/sandbox/resource-limits";
+import { runSandboxed } from "@/lib/sandbox/run-sandboxed";
+import type { ResourceLimits } from "@/lib/sandbox/resource-limits";
 
 const mib = 1024 * 1024;
 /** Small limits, so each bomb hits its own limit in seconds. */

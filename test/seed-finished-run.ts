@@ -1,7 +1,7 @@
 // Seeds a finished run with tasks and PRs through the real database, for run report tests.
 import { randomBytes } from "node:crypto";
-import { db } from "../lib/db";
-import type { PullRequestState, RunStatus, TaskStatus } from "../lib/generated/prisma/enums";
+import { db } from "@/lib/db";
+import type { PullRequestState, RunStatus, TaskStatus } from "@/lib/generated/prisma/enums";
 
 export type SeedTask = { key: string; title?: string; status: TaskStatus; costUsd?: number; pr?: { number: number; state: PullRequestState } };
 

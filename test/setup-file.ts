@@ -2,9 +2,9 @@
 // so tests can assert that no secret leaks anywhere.
 import { randomBytes } from "node:crypto";
 import { afterAll, inject } from "vitest";
-import { disconnectDb } from "../lib/db";
-import { resetEnvCache } from "../lib/env";
-import { applyMigrations } from "../lib/migrate";
+import { disconnectDb } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { applyMigrations } from "@/lib/migrate";
 import { secretCanaries } from "./secret-canaries";
 
 const schema = `test_${randomBytes(6).toString("hex")}`;

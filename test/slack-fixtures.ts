@@ -1,7 +1,7 @@
 // A local Slack for the tests of one file: each test posts to it, and between tests the webhook
 // URL points back at the canary (where nothing listens), so no test reaches a Slack it did not set up.
 import { afterAll, afterEach, beforeEach } from "vitest";
-import { resetEnvCache } from "../lib/env";
+import { resetEnvCache } from "@/lib/env";
 import { startFakeSlack } from "./fake-slack";
 import { secretCanaries } from "./secret-canaries";
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { AppNav } from "../../components/layout/app-nav";
+import { AppNav } from "@/components/layout/app-nav";
 
 export default function DashboardLayout({ children }: { children: ReactNode }) {
   return (

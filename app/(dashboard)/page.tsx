@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { RunsList } from "../../components/runs/runs-list";
+import { RunsList } from "@/components/runs/runs-list";
 
 export const metadata: Metadata = { title: "Runs" };
 

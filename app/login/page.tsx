@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { LoginForm } from "../../components/auth/login-form";
-import { toSafeNextPath } from "../../lib/auth/safe-next-path";
+import { LoginForm } from "@/components/auth/login-form";
+import { toSafeNextPath } from "@/lib/auth/safe-next-path";
 
 export const metadata: Metadata = { title: "Log in" };
 

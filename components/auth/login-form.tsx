@@ -2,11 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
-import { toSafeNextPath } from "../../lib/auth/safe-next-path";
-import { ApiError, apiFetch } from "../../lib/client/api-fetch";
-import { useLogin } from "../../lib/client/use-session";
-import { Button } from "../ui/button";
-import { TextField } from "../ui/input";
+import { toSafeNextPath } from "@/lib/auth/safe-next-path";
+import { ApiError, apiFetch } from "@/lib/client/api-fetch";
+import { useLogin } from "@/lib/client/use-session";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/input";
 
 export function LoginForm({ next }: { next: string | null }) {
   const router = useRouter();

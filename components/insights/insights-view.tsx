@@ -1,12 +1,12 @@
 // The return-on-investment page: what the factory spent, on what, and what it got back.
 // A server component: the data is already aggregated, and the charts render to SVG here.
 import Link from "next/link";
-import type { InsightsDto } from "../../lib/insights/get-insights";
-import { formatUsd } from "../../lib/client/format";
-import { buttonClasses } from "../ui/button";
-import { Card, CardHeader, DataTable, StatTiles } from "../ui/card";
-import { BarChart, LineChart } from "../ui/charts";
-import { TextField } from "../ui/input";
+import type { InsightsDto } from "@/lib/insights/get-insights";
+import { formatUsd } from "@/lib/client/format";
+import { buttonClasses } from "@/components/ui/button";
+import { Card, CardHeader, DataTable, StatTiles } from "@/components/ui/card";
+import { BarChart, LineChart } from "@/components/ui/charts";
+import { TextField } from "@/components/ui/input";
 
 type InsightsViewProps = { requested: { from?: string; to?: string } } & ({ insights: InsightsDto; error?: undefined } | { insights?: undefined; error: string });
 

@@ -4,11 +4,11 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { cx } from "../../lib/client/cx";
-import { applyThemeChoice, readThemeChoice, THEME_CHOICES, type ThemeChoice } from "../../lib/client/theme";
-import { useLogout } from "../../lib/client/use-session";
-import { Button, buttonClasses } from "../ui/button";
-import { useToast } from "../ui/toast";
+import { cx } from "@/lib/client/format";
+import { applyThemeChoice, readThemeChoice, THEME_CHOICES, type ThemeChoice } from "@/lib/client/theme";
+import { useLogout } from "@/lib/client/use-session";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { useToast } from "@/components/ui/toast";
 
 /** The sections, each with the paths on which it is the current page. */
 const navLinks: { href: string; label: string; testId?: string; isActive: (pathname: string) => boolean }[] = [

@@ -4,15 +4,15 @@
 // makes it the user's profile); Detect again reads the default branch anew.
 
 import { useState } from "react";
-import { ApiError } from "../../lib/client/api-fetch";
-import { formatUsdCents } from "../../lib/client/format";
-import { useDetectRepositoryProfile, useRepositories, useUpdateRepositoryProfile } from "../../lib/client/use-repositories";
-import { profileCommandNames, type RepositoryProfile } from "../../lib/repositories/repository-profile-schema";
-import { RelativeTime } from "../runs/run-status";
-import { Badge } from "../ui/badge";
-import { Button } from "../ui/button";
-import { Card, LoadError, LoadingNotice } from "../ui/card";
-import { useToast } from "../ui/toast";
+import { ApiError } from "@/lib/client/api-fetch";
+import { formatUsdCents } from "@/lib/client/format";
+import { useDetectRepositoryProfile, useRepositories, useUpdateRepositoryProfile } from "@/lib/client/repositories";
+import { profileCommandNames, type RepositoryProfile } from "@/lib/repositories/repository-profile-schema";
+import { RelativeTime } from "@/components/runs/run-status";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, LoadError, LoadingNotice } from "@/components/ui/card";
+import { useToast } from "@/components/ui/toast";
 import {
   commandLabels,
   parseProfileForm,

@@ -4,7 +4,7 @@
 // own schema, so the form shows the same field errors the server would answer with.
 
 import type { FormEvent } from "react";
-import type { ApiFieldError } from "../../lib/client/api-fetch";
+import type { ApiFieldError } from "@/lib/client/api-fetch";
 import {
   maxCoderAttempts,
   maxFollowUpBudgetUsd,
@@ -12,9 +12,9 @@ import {
   updateRepositoryProfileInput,
   type RepositoryProfile,
   type UpdateRepositoryProfileInput,
-} from "../../lib/repositories/repository-profile-schema";
-import { Button } from "../ui/button";
-import { FieldError, FieldHint, Label, TextField } from "../ui/input";
+} from "@/lib/repositories/repository-profile-schema";
+import { Button } from "@/components/ui/button";
+import { FieldError, FieldHint, Label, TextField } from "@/components/ui/input";
 
 export type ProfileFieldName = (typeof profileCommandNames)[number] | "hasCi" | "followUpBudgetUsd" | "coderAttempts";
 export type ProfileFormValues = Record<(typeof profileCommandNames)[number] | "followUpBudgetUsd" | "coderAttempts", string> & { hasCi: boolean };

@@ -5,15 +5,15 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type ChangeEvent, type FormEvent } from "react";
-import { ApiError } from "../../lib/client/api-fetch";
-import { useCreateRun, type CreateRunInput } from "../../lib/client/use-create-run";
-import { createRunInput } from "../../lib/runs/create-run-input";
-import { agentRoles, type AgentRoleName } from "../../lib/llm/model-ref";
-import { emptyRoleModelTexts, toRunModelsInput, type NewRunPrefill, type RoleModelTexts } from "../../lib/client/rerun";
-import { Button, buttonClasses } from "../ui/button";
-import { Card } from "../ui/card";
-import { describedByOf, Field, TextField } from "../ui/input";
-import { useToast } from "../ui/toast";
+import { ApiError } from "@/lib/client/api-fetch";
+import { useCreateRun, type CreateRunInput } from "@/lib/client/runs";
+import { createRunInput } from "@/lib/runs/create-run-input";
+import { agentRoles, type AgentRoleName } from "@/lib/llm/model-ref";
+import { emptyRoleModelTexts, toRunModelsInput, type NewRunPrefill, type RoleModelTexts } from "@/lib/client/rerun";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { describedByOf, Field, TextField } from "@/components/ui/input";
+import { useToast } from "@/components/ui/toast";
 import { emptyCommandOverrides, RunCommandOverrides, RunModelFields, toCommandOverrides, type CommandOverrideValues } from "./new-run-options";
 import { SpecEditor } from "./spec-editor";
 

@@ -6,9 +6,9 @@
 // repository's profile decides, and "None for this run" sends "" (no such step).
 
 import type { ReactNode } from "react";
-import type { RoleModelTexts } from "../../lib/client/rerun";
-import { agentRoles, modelRefExample, type AgentRoleName } from "../../lib/llm/model-ref";
-import { FieldHint, TextField } from "../ui/input";
+import type { RoleModelTexts } from "@/lib/client/rerun";
+import { agentRoles, modelRefExample, type AgentRoleName } from "@/lib/llm/model-ref";
+import { FieldHint, TextField } from "@/components/ui/input";
 
 export type CommandOverrideName = "setupCommand" | "testCommand";
 export type CommandOverrideValues = Record<CommandOverrideName, { command: string; isOff: boolean }>;

@@ -1,11 +1,11 @@
 "use client";
 // What a run spent against its budget: the big panel on the run page and the small meter in tables.
 
-import type { RunDetailDto } from "../../lib/client/run-types";
-import { formatDuration, formatTokens, formatUsd, formatUsdCents, toPercent } from "../../lib/client/format";
-import { useNow } from "../../lib/client/use-now";
-import { Card } from "../ui/card";
-import { ProgressBar } from "../ui/progress-bar";
+import type { RunDetailDto } from "@/lib/client/runs";
+import { formatDuration, formatTokens, formatUsd, formatUsdCents, toPercent } from "@/lib/client/format";
+import { useNow } from "@/lib/client/browser-hooks";
+import { Card } from "@/components/ui/card";
+import { ProgressBar } from "@/components/ui/progress-bar";
 
 /** Spent (solid) and reserved (hatched) against the budget; amber past 80 %, red once it is used up. */
 function BudgetBar({ spentUsd, reservedUsd, budgetUsd, size }: { spentUsd: number; reservedUsd: number; budgetUsd: number; size?: "sm" | "md" }) {

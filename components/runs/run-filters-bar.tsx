@@ -1,10 +1,10 @@
 "use client";
 // Status, repository and title search for the runs list. Writes the URL; the list reads it.
 import { useEffect, useRef, useState } from "react";
-import { hasRunFilters, isValidRepoFilter, RUN_STATUS_OPTIONS, type RunFilters } from "../../lib/client/run-filters";
-import type { RunStatus } from "../../lib/client/run-types";
-import { Button } from "../ui/button";
-import { Field, Select, TextField } from "../ui/input";
+import { hasRunFilters, isValidRepoFilter, RUN_STATUS_OPTIONS, type RunFilters } from "@/lib/client/runs";
+import type { RunStatus } from "@/lib/client/runs";
+import { Button } from "@/components/ui/button";
+import { Field, Select, TextField } from "@/components/ui/input";
 import { formatStatus } from "./run-status";
 
 const TYPING_DEBOUNCE_MS = 300;

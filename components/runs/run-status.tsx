@@ -2,12 +2,11 @@
 // How a run or task is doing at a glance: its status badge, whether its event stream is live,
 // and how long ago something happened.
 
-import type { RunStatus, TaskStatus } from "../../lib/client/run-types";
-import { cx } from "../../lib/client/cx";
-import { formatAge, formatDateTime } from "../../lib/client/format";
-import { useNow } from "../../lib/client/use-now";
-import type { StreamStatus } from "../../lib/client/use-run-events";
-import { Badge, type BadgeTone } from "../ui/badge";
+import type { RunStatus, TaskStatus } from "@/lib/client/runs";
+import { cx, formatAge, formatDateTime } from "@/lib/client/format";
+import { useNow } from "@/lib/client/browser-hooks";
+import type { StreamStatus } from "@/lib/client/run-events";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
 
 const STATUS_TONES: Record<RunStatus | TaskStatus, BadgeTone> = {
   queued: "neutral",

@@ -1,14 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import type { TaskDto } from "../../lib/client/run-types";
-import { formatUsd } from "../../lib/client/format";
-import { useRetryTask } from "../../lib/client/use-retry-task";
-import { useRun } from "../../lib/client/use-run";
-import { isRetryableRunStatus, isRetryableTaskStatus } from "../../lib/tasks/task-retry-rules";
-import { Button } from "../ui/button";
-import { Card, CardHeader, DataTable } from "../ui/card";
-import { useToast } from "../ui/toast";
+import type { TaskDto } from "@/lib/client/runs";
+import { formatUsd } from "@/lib/client/format";
+import { useRetryTask, useRun } from "@/lib/client/runs";
+import { isRetryableRunStatus, isRetryableTaskStatus } from "@/lib/runs/run-status";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader, DataTable } from "@/components/ui/card";
+import { useToast } from "@/components/ui/toast";
 import { RunStatusBadge } from "./run-status";
 
 const TASK_COLUMNS = ["Key", "Title", "Status", { label: "Iteration", className: "text-right" }, { label: "Cost", className: "text-right" }, "Pull request"];

@@ -2,19 +2,16 @@
 // The run page: header and actions, cost, outcome, agent activity, tasks, the event log and the spec.
 
 import Link from "next/link";
-import { ApiError } from "../../lib/client/api-fetch";
-import { cx } from "../../lib/client/cx";
-import { describeRunEvent } from "../../lib/client/describe-run-event";
-import { formatClockTime, formatDateTime, formatUsd, formatUsdCents, formatUsdDelta } from "../../lib/client/format";
-import type { RunDetailDto, RunEventDto, RunStatus } from "../../lib/client/run-types";
-import { useCancelRun } from "../../lib/client/use-cancel-run";
-import { useDocumentTitle } from "../../lib/client/use-document-title";
-import { useRun } from "../../lib/client/use-run";
-import { useRunEvents, type StreamStatus } from "../../lib/client/use-run-events";
-import { isActiveRunStatus } from "../../lib/runs/run-status";
-import { Button, buttonClasses } from "../ui/button";
-import { Card, CardHeader } from "../ui/card";
-import { useToast } from "../ui/toast";
+import { ApiError } from "@/lib/client/api-fetch";
+import { cx, formatClockTime, formatDateTime, formatUsd, formatUsdCents, formatUsdDelta } from "@/lib/client/format";
+import { describeRunEvent, useRunEvents, type StreamStatus } from "@/lib/client/run-events";
+import type { RunDetailDto, RunEventDto, RunStatus } from "@/lib/client/runs";
+import { useCancelRun, useRun } from "@/lib/client/runs";
+import { useDocumentTitle } from "@/lib/client/browser-hooks";
+import { isActiveRunStatus } from "@/lib/runs/run-status";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { useToast } from "@/components/ui/toast";
 import { Markdown } from "./markdown";
 import { RunCostPanel } from "./run-cost";
 import { formatStatus, RelativeTime, RunStatusBadge, StreamStatusIndicator } from "./run-status";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useId, useState } from "react";
-import { cx } from "../../lib/client/cx";
-import { Textarea } from "../ui/input";
+import { cx } from "@/lib/client/format";
+import { Textarea } from "@/components/ui/input";
 import { Markdown } from "./markdown";
 
 type SpecEditorProps = {

@@ -5,13 +5,12 @@
 // shows the same convergence chart, full size.
 import Link from "next/link";
 import { useMemo } from "react";
-import type { RunEventDto, TaskDto, TaskIterationPointDto, TaskSessionDto } from "../../lib/client/run-types";
-import { cx } from "../../lib/client/cx";
-import { formatUsd } from "../../lib/client/format";
-import { agentRoles } from "../../lib/llm/model-ref";
-import { describeToolAction, describeToolActivity, latestToolActivity, type ToolActivity } from "../../lib/client/tool-activity";
-import { Card, CardHeader } from "../ui/card";
-import { LineChart } from "../ui/charts";
+import type { RunEventDto, TaskDto, TaskIterationPointDto, TaskSessionDto } from "@/lib/client/runs";
+import { cx, formatUsd } from "@/lib/client/format";
+import { agentRoles } from "@/lib/llm/model-ref";
+import { describeToolAction, describeToolActivity, latestToolActivity, type ToolActivity } from "@/lib/client/run-events";
+import { Card, CardHeader } from "@/components/ui/card";
+import { LineChart } from "@/components/ui/charts";
 import { RunStatusBadge } from "./run-status";
 
 /** Roles that work a task, in loop order (the planner works the run, not a task). */

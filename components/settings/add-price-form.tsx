@@ -3,14 +3,13 @@
 // the $/MTok input that this form and a price row's Edit share.
 
 import { useState, type FormEvent } from "react";
-import { ApiError } from "../../lib/client/api-fetch";
-import { cx } from "../../lib/client/cx";
-import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFieldName, type PriceFormValues } from "../../lib/client/parse-price-form";
-import { useSetModelPrice } from "../../lib/client/use-set-model-price";
-import { providerNames, type ProviderName } from "../../lib/llm/model-ref";
-import { Button } from "../ui/button";
-import { describedByOf, Field, FieldError, FieldHint, Input, Select, TextField } from "../ui/input";
-import { useToast } from "../ui/toast";
+import { ApiError } from "@/lib/client/api-fetch";
+import { cx } from "@/lib/client/format";
+import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFieldName, type PriceFormValues, useSetModelPrice } from "@/lib/client/model-prices";
+import { providerNames, type ProviderName } from "@/lib/llm/model-ref";
+import { Button } from "@/components/ui/button";
+import { describedByOf, Field, FieldError, FieldHint, Input, Select, TextField } from "@/components/ui/input";
+import { useToast } from "@/components/ui/toast";
 
 // The providers a model reference may name (lib/llm/model-ref.ts), the local OpenAI-compatible one first.
 const PROVIDERS = [...providerNames].sort((a, b) => Number(b === "openai-compatible") - Number(a === "openai-compatible"));

@@ -2,15 +2,13 @@
 // A price row that turns into inputs on Edit; Save sends a user price, Reset undoes one.
 
 import { useState } from "react";
-import { ApiError } from "../../lib/client/api-fetch";
-import { formatUsdPerMTok } from "../../lib/client/format";
-import type { ModelPriceDto, PriceSource } from "../../lib/client/model-price-types";
-import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFormValues } from "../../lib/client/parse-price-form";
-import { useResetModelPrice } from "../../lib/client/use-reset-model-price";
-import { useSetModelPrice } from "../../lib/client/use-set-model-price";
-import { Button } from "../ui/button";
-import { useToast } from "../ui/toast";
-import { Badge, type BadgeTone } from "../ui/badge";
+import { ApiError } from "@/lib/client/api-fetch";
+import { formatUsdPerMTok } from "@/lib/client/format";
+import type { ModelPriceDto, PriceSource } from "@/lib/client/model-prices";
+import { parsePriceForm, pickPriceFieldErrors, priceFieldNames, type PriceFieldErrors, type PriceFormValues, useResetModelPrice, useSetModelPrice } from "@/lib/client/model-prices";
+import { Button } from "@/components/ui/button";
+import { useToast } from "@/components/ui/toast";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { PriceInput, priceFieldLabels } from "./add-price-form";
 
 export function ModelPriceRow({ price }: { price: ModelPriceDto }) {

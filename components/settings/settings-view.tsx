@@ -1,12 +1,11 @@
 "use client";
 // The settings page: which model each role runs with, and every known model price.
 
-import { formatUsdPerMTok } from "../../lib/client/format";
-import type { ModelPriceDto, RoleModelDto } from "../../lib/client/model-price-types";
-import { priceFieldNames } from "../../lib/client/parse-price-form";
-import { useModelPrices } from "../../lib/client/use-model-prices";
-import { Badge } from "../ui/badge";
-import { Card, CardHeader, DataTable, LoadError, LoadingNotice } from "../ui/card";
+import { formatUsdPerMTok } from "@/lib/client/format";
+import type { ModelPriceDto, RoleModelDto } from "@/lib/client/model-prices";
+import { priceFieldNames, useModelPrices } from "@/lib/client/model-prices";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardHeader, DataTable, LoadError, LoadingNotice } from "@/components/ui/card";
 import { AddPriceForm, priceFieldLabels } from "./add-price-form";
 import { ModelPriceRow } from "./model-price-row";
 

@@ -1,9 +1,8 @@
 // One agent session: what it cost, why it stopped, and its transcript. Tool calls and results
 // start collapsed; tool results and quoted repository text are marked untrusted (UntrustedBlock,
 // which the task page uses too for test output and what the fixer was told).
-import type { TaskSessionDetailDto, TranscriptEntryDto } from "../../lib/runs/get-task-detail-or-throw";
-import { formatTokens, formatUsd } from "../../lib/client/format";
-import { cx } from "../../lib/client/cx";
+import type { TaskSessionDetailDto, TranscriptEntryDto } from "@/lib/runs/get-task-detail-or-throw";
+import { formatTokens, formatUsd, cx } from "@/lib/client/format";
 
 export function SessionTranscript({ session }: { session: TaskSessionDetailDto }) {
   const toolCalls = session.transcript.filter((entry) => entry.kind === "tool-call").length;

@@ -3,11 +3,10 @@
 // the SSE stream, and a refresh of the page's data (and tab title) when the run's events arrive.
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef } from "react";
-import { describeToolActivity, latestToolActivity } from "../../lib/client/tool-activity";
-import { useRunEvents } from "../../lib/client/use-run-events";
-import type { RunStatus } from "../../lib/client/run-types";
-import { isActiveRunStatus } from "../../lib/runs/run-status";
-import { StreamStatusIndicator } from "../runs/run-status";
+import { describeToolActivity, latestToolActivity, useRunEvents } from "@/lib/client/run-events";
+import type { RunStatus } from "@/lib/client/runs";
+import { isActiveRunStatus } from "@/lib/runs/run-status";
+import { StreamStatusIndicator } from "@/components/runs/run-status";
 
 const REFRESH_MIN_INTERVAL_MS = 1_500;
 

@@ -1,12 +1,12 @@
 // The task page: per iteration, what changed, what the tests and CI said, what the reviewer
 // said and where, what the fixer was told, and what each role cost. Server-rendered.
 import Link from "next/link";
-import type { TaskDetailDto, TaskIterationDetailDto } from "../../lib/runs/get-task-detail-or-throw";
-import { formatTokens, formatUsd } from "../../lib/client/format";
-import { Badge, type BadgeTone } from "../ui/badge";
-import { Card, CardHeader, DataTable } from "../ui/card";
-import { RunStatusBadge } from "../runs/run-status";
-import { ConvergenceChart } from "../runs/task-lanes";
+import type { TaskDetailDto, TaskIterationDetailDto } from "@/lib/runs/get-task-detail-or-throw";
+import { formatTokens, formatUsd } from "@/lib/client/format";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Card, CardHeader, DataTable } from "@/components/ui/card";
+import { RunStatusBadge } from "@/components/runs/run-status";
+import { ConvergenceChart } from "@/components/runs/task-lanes";
 import { SessionTranscript, UntrustedBlock } from "./session-transcript";
 import { TaskDiff } from "./task-diff";
 import { TaskLive } from "./task-live";

@@ -1,5 +1,5 @@
 import type { HTMLAttributes } from "react";
-import { cx } from "../../lib/client/cx";
+import { cx } from "@/lib/client/format";
 
 export type BadgeTone = "neutral" | "info" | "progress" | "success" | "warning" | "danger";
 

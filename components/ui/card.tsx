@@ -1,5 +1,5 @@
 import type { HTMLAttributes, ReactNode, TableHTMLAttributes } from "react";
-import { cx } from "../../lib/client/cx";
+import { cx } from "@/lib/client/format";
 import { Button } from "./button";
 
 export function Card({ className, ...props }: HTMLAttributes<HTMLElement>) {

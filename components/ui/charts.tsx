@@ -6,7 +6,7 @@ import { AxisBottom, AxisLeft, AxisRight } from "@visx/axis";
 import { Group } from "@visx/group";
 import { scaleBand, scaleLinear, scalePoint } from "@visx/scale";
 import { Bar, LinePath } from "@visx/shape";
-import { cx } from "../../lib/client/cx";
+import { cx } from "@/lib/client/format";
 
 export type LineSeries = {
   label: string;

@@ -1,5 +1,5 @@
 import type { InputHTMLAttributes, LabelHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
-import { cx } from "../../lib/client/cx";
+import { cx } from "@/lib/client/format";
 
 const FIELD_CLASSES =
   "block w-full rounded-md border bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 " +

@@ -1,4 +1,4 @@
-import { cx } from "../../lib/client/cx";
+import { cx } from "@/lib/client/format";
 
 type ProgressBarProps = {
   /** 0..100 */

@@ -4,7 +4,7 @@
 
 import Link from "next/link";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { cx } from "../../lib/client/cx";
+import { cx } from "@/lib/client/format";
 
 export type ToastTone = "error" | "success" | "info";
 export type ToastInput = { tone?: ToastTone; title?: string; message: string; action?: { href: string; label: string } };

@@ -6,8 +6,8 @@
 // {"finished":status}); reads "release <gate>" lines on stdin. A gated role's model call waits
 // until the test releases it, so the test can look at the page mid-run.
 import readline from "node:readline";
-import { createInngestHarness } from "../../test/inngest-harness";
-import { startFactoryWorld, type RoleScript } from "../../test/flows/factory-flow-fixtures";
+import { createInngestHarness } from "@/test/inngest-harness";
+import { startFactoryWorld, type RoleScript } from "@/test/flows/factory-flow-fixtures";
 
 // E2E_GATES="reviewer-1,fixer-1": the sessions (role-number, 1-based per role) to hold.
 const gatedSessions = new Set((process.env.E2E_GATES ?? "").split(",").filter(Boolean));
@@ -41,10 +41,10 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
 
 const harness = await createInngestHarness({ maxAttempts: 2, runTimeoutMs: 300_000 });
 process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-const { functions } = await import("../../workflows");
-const { runRequested } = await import("../../lib/events");
-const { recordRunEvent } = await import("../../lib/runs/record-run-event");
-const { db } = await import("../../lib/db");
+const { functions } = await import("@/workflows");
+const { runRequested } = await import("@/lib/events");
+const { recordRunEvent } = await import("@/lib/runs/run-events");
+const { db } = await import("@/lib/db");
 harness.register(...functions);
 
 let reviews = 0;

@@ -1,12 +1,11 @@
 // Runs one turn's tool calls and turns every outcome, including model mistakes and tool
 // crashes, into tool results the model can read. Nothing here throws except an abort.
 import type { ModelMessage, ToolResultPart } from "ai";
-import { redactSecrets } from "../redact";
+import { redactSecrets } from "@/lib/redact";
 import { capToolOutput } from "./manage-context";
-import type { RoleDefinition, WorkspaceToolName } from "./roles/role-definitions";
-import type { TerminalToolName } from "./terminal-tools";
+import type { RoleDefinition, WorkspaceToolName, TerminalToolName } from "./roles";
 import { trackToolActivity } from "./tool-activity";
-import type { TurnMetadata } from "./turn-metadata";
+import type { TurnMetadata } from "./transcript";
 import type { WorkspaceToolkit } from "./workspace-toolkit";
 
 export type ModelToolCall = { toolCallId: string; toolName: string; input: unknown; invalid?: boolean; error?: unknown };

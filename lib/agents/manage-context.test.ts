@@ -1,7 +1,7 @@
 import type { ModelMessage } from "ai";
 import { describe, expect, it } from "vitest";
 import { capToolOutput, compactTranscript } from "./manage-context";
-import { deriveLoopState } from "./turn-metadata";
+import { deriveLoopState } from "./transcript";
 
 describe("capToolOutput", () => {
   it("keeps the tail of command output and the head of anything else", () => {

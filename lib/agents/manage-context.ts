@@ -3,7 +3,7 @@
 // The system prompt, tool definitions and the task message are never touched, so the
 // cacheable prefix stays byte-identical; compaction cuts deep so that it happens rarely.
 import type { ModelMessage } from "ai";
-import { readCompactionMetadata, readTurnMetadata, type CompactionMetadata } from "./turn-metadata";
+import { readCompactionMetadata, readTurnMetadata, type CompactionMetadata } from "./transcript";
 
 export function capToolOutput(toolName: string, output: string, maxBytes: number): string {
   if (Buffer.byteLength(output) <= maxBytes) return output;

@@ -1,14 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createSampleRepo, createTestRun, git, scriptedModel } from "../../test/agent-fixtures";
-import { useScriptedLlmServer } from "../../test/scripted-llm-fixtures";
-import { db } from "../db";
-import { reserveBudget } from "../llm/budget-guard";
-import { createAgentSession } from "./create-agent-session";
-import { createDefaultCheckpointer, defaultToolkit } from "./default-workspace";
-import { runAgentSessionChunk } from "./run-agent-session-chunk";
-import { runAgentSession } from "./run-agent-session";
+import { createSampleRepo, createTestRun, git, scriptedModel } from "@/test/agent-fixtures";
+import { useScriptedLlmServer } from "@/test/scripted-llm-fixtures";
+import { db } from "@/lib/db";
+import { reserveBudget } from "@/lib/llm/budget-guard";
+import { createAgentSession } from "./agent-session";
+import { createDefaultCheckpointer, defaultToolkit } from "./workspace-toolkit";
+import { runAgentSessionChunk, runAgentSession } from "./agent-loop";
 import type { WorkspaceCheckpointer, WorkspaceToolkit } from "./workspace-toolkit";
 
 /** A toolkit that dies like a crashed worker right after its nth tool call ran. */

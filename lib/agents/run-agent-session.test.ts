@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { MockLanguageModelV4 } from "ai/test";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSampleRepo, createTestRun, git, scriptedModel, useScriptedModel } from "../../test/agent-fixtures";
-import { lastToolResults, startScriptedLlmServer, type ScriptedLlmServer } from "../../test/scripted-llm-server";
-import { db } from "../db";
-import { AppError } from "../errors";
-import { createAgentSession } from "./create-agent-session";
-import { runAgentSession } from "./run-agent-session";
+import { createSampleRepo, createTestRun, git, scriptedModel, useScriptedModel } from "@/test/agent-fixtures";
+import { lastToolResults, startScriptedLlmServer, type ScriptedLlmServer } from "@/test/scripted-llm-server";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { createAgentSession } from "./agent-session";
+import { runAgentSession } from "./agent-loop";
 
 let server: ScriptedLlmServer;
 beforeAll(async () => {

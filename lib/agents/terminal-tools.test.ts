@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findDependencyCycle, submitPlanInput } from "./terminal-tools";
+import { findDependencyCycle, submitPlanInput } from "./roles";
 
 const task = (key: string, dependsOn: string[] = []) => ({ key, title: key, description: `do ${key}`, acceptanceCriteria: ["works"], dependsOn });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createSampleRepo, createTestRun, scriptedModel } from "../../test/agent-fixtures";
-import { useScriptedLlmServer } from "../../test/scripted-llm-fixtures";
-import { secretCanaries } from "../../test/secret-canaries";
-import { db } from "../db";
-import { createAgentSession } from "./create-agent-session";
-import { runAgentSession } from "./run-agent-session";
+import { createSampleRepo, createTestRun, scriptedModel } from "@/test/agent-fixtures";
+import { useScriptedLlmServer } from "@/test/scripted-llm-fixtures";
+import { secretCanaries } from "@/test/secret-canaries";
+import { db } from "@/lib/db";
+import { createAgentSession } from "./agent-session";
+import { runAgentSession } from "./agent-loop";
 import { readFailingTestCount, summarizeToolCall, type ToolActivityPayload } from "./tool-activity";
 
 const server = await useScriptedLlmServer();

@@ -4,12 +4,12 @@
 // fails the tool call or the session.
 import { readFile } from "node:fs/promises";
 import { diffLines } from "diff";
-import { db } from "../db";
-import { redactSecrets } from "../redact";
-import { recordRunEvent } from "../runs/record-run-event";
-import type { RunEventPayload, RunEventType } from "../runs/run-event-types";
-import { resolveWorkspacePath } from "./tools/resolve-workspace-path";
-import type { WorkspaceToolName } from "./roles/role-definitions";
+import { db } from "@/lib/db";
+import { redactSecrets } from "@/lib/redact";
+import { recordRunEvent } from "@/lib/runs/run-events";
+import type { RunEventPayload, RunEventType } from "@/lib/runs/run-event-types";
+import { resolveWorkspacePath } from "@/lib/agents/tools/workspace-path";
+import type { WorkspaceToolName } from "./roles";
 import type { WorkspaceToolResult } from "./workspace-toolkit";
 
 export const toolActivityEventType = "agent.tool" satisfies RunEventType;

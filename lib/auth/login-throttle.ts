@@ -1,8 +1,8 @@
 // Wrong logins are rate limited per client address and overall, in the database so that every
 // app instance counts the same failures. The overall limit holds even against a client that
 // varies its address (X-Forwarded-For is whatever the last proxy, or the client, says).
-import { db } from "../db";
-import { AppError } from "../errors";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 
 export const loginThrottleWindowSec = 15 * 60;
 export const maxFailuresPerClient = 10;

@@ -1,5 +1,5 @@
 // Browser-side fetch for the factory's JSON API: same-origin cookie auth, one error type.
-import type { ApiErrorDto } from "../runs/run-dto";
+import type { ApiErrorDto } from "@/lib/runs/run-dto";
 
 export type ApiFieldError = { field: string; message: string };
 
@@ -37,7 +37,7 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
       headers: {
         Accept: "application/json",
         // Every mutation is JSON, even without a body: the server refuses cookie-authenticated
-        // mutations of any other type (the CSRF defence in lib/auth/same-origin.ts).
+        // mutations of any other type (the CSRF defence in lib/auth/session.ts).
         ...(json !== undefined || isMutationMethod(init.method) ? { "Content-Type": "application/json" } : {}),
         ...headers,
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeRunEvent } from "./describe-run-event";
+import { describeRunEvent } from "./run-events";
 
 describe("describeRunEvent", () => {
   it("prefers a message and adds the task and status", () => {

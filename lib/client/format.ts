@@ -1,7 +1,8 @@
+// Display helpers shared by components: money, durations, tokens and class names.
+import { formatUsd } from "@/lib/money";
+
 // Display formatting shared by run components. Money always shows at least cents; small
 // amounts keep up to four decimals so a $0.0031 call is not shown as $0.00.
-import { formatUsd } from "../money";
-
 const usdCentsFormatter = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 const integerFormatter = new Intl.NumberFormat("en-US");
 
@@ -71,4 +72,9 @@ export function formatClockTime(iso: string) {
 /** Local date and time: "28 Nov 2026, 14:03". */
 export function formatDateTime(iso: string) {
   return new Date(iso).toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+/** Joins class names, skipping falsy ones. */
+export function cx(...classes: (string | false | null | undefined)[]) {
+  return classes.filter(Boolean).join(" ");
 }

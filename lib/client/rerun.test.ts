@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunDetailDto } from "../runs/run-dto";
+import type { RunDetailDto } from "@/lib/runs/run-dto";
 import { emptyRoleModelTexts, toRerunPrefill, toRunModelsInput } from "./rerun";
 
 describe("toRerunPrefill", () => {

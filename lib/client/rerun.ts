@@ -1,8 +1,8 @@
 // Re-running a spec: what the new-run form starts from when it re-runs a run, and the per-role
 // model fields' text <-> the API's `models` (one "provider:model" or a list per role).
 // Browser-safe: the server page builds the prefill, the form reads and submits it.
-import { agentRoles, type AgentRoleName } from "../llm/model-ref";
-import type { RunDetailDto } from "../runs/run-dto";
+import { agentRoles, type AgentRoleName } from "@/lib/llm/model-ref";
+import type { RunDetailDto } from "@/lib/runs/run-dto";
 
 /** One text per role: "provider:model", or a comma-separated list (a ladder); "" = configured default. */
 export type RoleModelTexts = Record<AgentRoleName, string>;

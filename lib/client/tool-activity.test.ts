@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeToolActivity, latestToolActivity } from "./tool-activity";
-import type { RunEventDto } from "./run-types";
+import { describeToolActivity, latestToolActivity } from "./run-events";
+import type { RunEventDto } from "./runs";
 
 const base = { sessionId: "s1", role: "fixer", taskKey: "api", iteration: 2, target: null, exitCode: null, failingTests: null, error: null, durationMs: 5, linesAdded: 0, linesRemoved: 0, changedFiles: 0 } as const;
 

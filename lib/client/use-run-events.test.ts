@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunEventDto } from "./run-types";
-import { mergeRunEvents } from "./use-run-events";
+import type { RunEventDto } from "./runs";
+import { mergeRunEvents } from "./run-events";
 
 function makeEvent(id: number, runId = "run1"): RunEventDto {
   return {

@@ -3,13 +3,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github/index";
-import { secretCanaries } from "../../test/secret-canaries";
-import { commitAll } from "./commit-all";
-import { prepareWorkspace } from "./prepare-workspace";
-import { pushBranch } from "./push-branch";
-import { getMirrorPath, type RepositoryRef } from "./workspace-paths";
-
+import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github";
+import { secretCanaries } from "@/test/secret-canaries";
+import { commitAll, pushBranch } from "./branches";
+import { prepareWorkspace, getMirrorPath, type RepositoryRef } from "./workspace";
 const token = secretCanaries.GITHUB_TOKEN;
 const encodedToken = Buffer.from(`x-access-token:${token}`).toString("base64");
 const branch = "factory/run7-http";

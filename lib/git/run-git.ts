@@ -5,9 +5,9 @@
 import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { getEnv, secretValues } from "../env";
-import { AppError } from "../errors";
-import { redactSecrets } from "../redact";
+import { getEnv, secretValues } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { redactSecrets } from "@/lib/redact";
 
 export type RunGitOptions = {
   cwd: string;
@@ -107,4 +107,26 @@ function buildGitEnv(): Record<string, string> {
     GIT_COMMITTER_NAME: botIdentity.name,
     GIT_COMMITTER_EMAIL: botIdentity.email,
   };
+}
+
+/** True when `ref` resolves in the repository at `cwd`. */
+export async function hasRef(cwd: string, ref: string): Promise<boolean> {
+  const { exitCode } = await runGit({ cwd, args: ["rev-parse", "--verify", "--quiet", ref], allowedExitCodes: [1] });
+  return exitCode === 0;
+}
+
+/**
+ * The origin URL and default branch recorded when the workspace was created. Trusted:
+ * the sandbox mounts .git read-only, so an agent cannot redirect the token elsewhere.
+ */
+export async function readWorkspaceRemote(workspace: string): Promise<{ remoteUrl: string; defaultBranch: string }> {
+  const read = async (key: string) =>
+    (await runGit({ cwd: workspace, args: ["config", "--get", key], allowedExitCodes: [1] })).stdout.trim();
+  const remoteUrl = await read("remote.origin.url");
+  if (!remoteUrl) throw new AppError("bad_request", `The workspace ${workspace} has no "origin" remote`);
+  const originHead = (
+    await runGit({ cwd: workspace, args: ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], allowedExitCodes: [1, 128] })
+  ).stdout.trim();
+  const defaultBranch = (await read("factory.defaultBranch")) || originHead.replace(/^origin\//, "") || "main";
+  return { remoteUrl, defaultBranch };
 }

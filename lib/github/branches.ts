@@ -1,9 +1,9 @@
 // Factory branches on GitHub: created from the default branch, deleted when an attempt loses.
 // Only factory/* branches are ever touched.
-import { AppError } from "../errors";
-import { isFactoryBranch } from "./factory-branch-name";
-import { getGitHubClient, type RepoRef } from "./get-github-client";
-import { hasGitHubStatus, toGitHubError } from "./to-github-error";
+import { AppError } from "@/lib/errors";
+import { isFactoryBranch } from "@/lib/git/branches";
+import { getGitHubClient, type RepoRef } from "./app-auth";
+import { hasGitHubStatus, toGitHubError } from "./github-client";
 
 // Creates a factory branch from the default branch; an existing branch is left as it is.
 export type CreateBranchInput = RepoRef & {

@@ -3,14 +3,13 @@
 // comments carry their real author and whose GET /user and GET /app say who a credential is.
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../env";
-import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github/index";
-import { secretCanaries } from "../../test/secret-canaries";
-import { createGitHubClient, type GitHubClient } from "./create-github-client";
-import { getFactoryLogin } from "./factory-identity";
-import { resetGitHubClients } from "./get-github-client";
-import { hiddenMarker } from "./hidden-marker";
-import { postReview } from "./post-review";
+import { resetEnvCache } from "@/lib/env";
+import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github";
+import { secretCanaries } from "@/test/secret-canaries";
+import { createGitHubClient, type GitHubClient } from "./github-client";
+import { getFactoryLogin, hiddenMarker } from "./factory-identity";
+import { resetGitHubClients } from "./app-auth";
+import { postReview } from "./reviews";
 import { replyOnPullRequest } from "./pull-requests";
 import { upsertStatusComment } from "./upsert-status-comment";
 

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildBranchName } from "../git/build-branch-name";
-import { isFactoryBranch } from "./factory-branch-name";
-import { findCommentableLines } from "./find-commentable-lines";
-import { hiddenMarker, isFactoryAuthored } from "./hidden-marker";
+import { buildBranchName, isFactoryBranch } from "@/lib/git/branches";
+import { findCommentableLines } from "./reviews";
+import { hiddenMarker, isFactoryAuthored } from "./factory-identity";
 
 describe("findCommentableLines", () => {
   it("counts new-file lines through added and context lines, skipping removed ones, across hunks", () => {

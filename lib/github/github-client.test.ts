@@ -2,14 +2,13 @@
 // token ever shows up in an error or a log line.
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { resetEnvCache } from "../env";
-import { AppError } from "../errors";
-import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github/index";
-import { findCanaries, secretCanaries } from "../../test/secret-canaries";
-import { createGitHubClient } from "./create-github-client";
-import { createInstallationTokenSource } from "./create-installation-token-source";
-import { getGitHubClient, resetGitHubClients, resolveGitHubToken } from "./get-github-client";
-import { readRepository } from "./read-repository";
+import { resetEnvCache } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github";
+import { findCanaries, secretCanaries } from "@/test/secret-canaries";
+import { createGitHubClient } from "./github-client";
+import { createInstallationTokenSource, getGitHubClient, resetGitHubClients, resolveGitHubToken } from "./app-auth";
+import { readRepository } from "./repository";
 
 const owner = "acme";
 const repo = "widgets";

@@ -1,17 +1,17 @@
+// The GitHub webhook endpoint's domain logic, and what a closed PR means for its task.
+import { Webhooks } from "@octokit/webhooks";
+import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { inngest } from "@/lib/inngest";
+import { redactSecrets } from "@/lib/redact";
+import { recordRunEvent } from "@/lib/runs/run-events";
+import { recordHumanReview } from "./reviews";
+import { translateWebhook, type WebhookEvent, envelopeSchema } from "./webhook-events";
+
 // POST /api/github/webhook: verify the signature, de-duplicate on the delivery id and on what
 // the signed body is about (a replayed body under a new delivery id does nothing), turn the
 // delivery into typed Inngest events, answer fast. Heavy work happens in workflows.
-import { Webhooks } from "@octokit/webhooks";
-import { db } from "../db";
-import { inngest } from "../inngest";
-import { getEnv } from "../env";
-import { AppError } from "../errors";
-import { redactSecrets } from "../redact";
-import { recordHumanReview } from "./record-human-review";
-import { recordPullRequestClosed } from "./record-pull-request-closed";
-import { translateWebhook, type WebhookEvent } from "./translate-webhook";
-import { envelopeSchema } from "./webhook-payloads";
-
 /**
  * GitHub caps payloads at 25 MB, but the events the factory handles are far smaller (a PR body
  * is at most 65 536 characters), so anything over 2 MB is refused unread with 413.
@@ -99,4 +99,51 @@ async function recordDelivery(id: string, event: string, action: string | null, 
 
 async function sendWithInngest(events: WebhookEvent[]): Promise<unknown> {
   return inngest.send(events);
+}
+
+// Records that a factory PR closed. A merge stores the cost attributed to the PR (its
+// task's cost, or the run's spend for a PR without a task): cost per merged PR is the
+// number users judge the factory by. Idempotent: a replayed webhook changes nothing.
+export type RecordPullRequestClosedInput = {
+  owner: string;
+  repo: string;
+  number: number;
+  isMerged: boolean;
+  closedAt?: Date;
+  mergeCommitSha?: string | null;
+};
+
+export type RecordedClosure = { pullRequestId: string; runId: string; isChanged: boolean; costAtMergeUsd: string | null };
+
+export async function recordPullRequestClosed(input: RecordPullRequestClosedInput): Promise<RecordedClosure | null> {
+  const pull = await db.pullRequest.findFirst({
+    where: {
+      number: input.number,
+      repository: { owner: { equals: input.owner, mode: "insensitive" }, name: { equals: input.repo, mode: "insensitive" } },
+    },
+    select: { id: true, runId: true, url: true, state: true, task: { select: { costUsd: true } }, run: { select: { spentUsd: true } } },
+  });
+  if (!pull) return null;
+  const closedAt = input.closedAt ?? new Date();
+  const cost = (pull.task?.costUsd ?? pull.run.spentUsd).toString();
+
+  return db.$transaction(async (tx) => {
+    // The state guard makes concurrent deliveries of the same close record it once.
+    const { count } = await tx.pullRequest.updateMany({
+      where: { id: pull.id, state: input.isMerged ? { not: "merged" } : { notIn: ["merged", "closed"] } },
+      data: input.isMerged
+        ? { state: "merged", mergedAt: closedAt, closedAt, costAtMergeUsd: cost }
+        : { state: "closed", closedAt },
+    });
+    if (count === 0) return { pullRequestId: pull.id, runId: pull.runId, isChanged: false, costAtMergeUsd: input.isMerged ? cost : null };
+    await recordRunEvent(
+      {
+        runId: pull.runId,
+        type: input.isMerged ? "pull_request.merged" : "pull_request.closed",
+        payload: { pullRequestId: pull.id, number: input.number, url: pull.url, ...(input.isMerged ? { costUsd: cost, mergeCommitSha: input.mergeCommitSha ?? null } : {}) },
+      },
+      tx,
+    );
+    return { pullRequestId: pull.id, runId: pull.runId, isChanged: true, costAtMergeUsd: input.isMerged ? cost : null };
+  });
 }

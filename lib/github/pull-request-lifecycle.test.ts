@@ -2,20 +2,17 @@
 // comments, sticky status comment, CI state, ready for review, merge. Every step runs twice
 // and the second run must change nothing on "GitHub" or in the database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "../db";
-import { resetEnvCache } from "../env";
-import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github/index";
-import { findCanaries, secretCanaries } from "../../test/secret-canaries";
+import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github";
+import { findCanaries, secretCanaries } from "@/test/secret-canaries";
 import { createBranch } from "./branches";
-import { createGitHubClient, type GitHubClient } from "./create-github-client";
-import { enableAutoMerge, markPullRequestReady, updatePullRequestBody } from "./pull-requests";
-import { buildBranchName } from "../git/build-branch-name";
-import { listReviewComments } from "./list-review-comments";
-import { openTaskPullRequest } from "./open-task-pull-request";
-import { postReview } from "./post-review";
-import { readCiStatus } from "./read-ci-status";
-import { readRepository } from "./read-repository";
-import { recordPullRequestClosed } from "./record-pull-request-closed";
+import { createGitHubClient, type GitHubClient } from "./github-client";
+import { enableAutoMerge, markPullRequestReady, updatePullRequestBody, openTaskPullRequest } from "./pull-requests";
+import { buildBranchName } from "@/lib/git/branches";
+import { listReviewComments, postReview } from "./reviews";
+import { readCiStatus, readRepository } from "./repository";
+import { recordPullRequestClosed } from "./handle-webhook";
 import { upsertStatusComment } from "./upsert-status-comment";
 
 const owner = "acme";

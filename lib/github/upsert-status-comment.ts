@@ -1,14 +1,13 @@
 // One sticky status comment per PR (iteration, tests, review, cost), found again by a hidden
 // marker on the factory's own comment (or the id saved on the PullRequest row) and edited in
 // place, never duplicated. A stranger's comment carrying the marker is not the factory's.
-import { db } from "../db";
-import { formatUsd } from "../money";
-import { describeNoTestCommand } from "../repositories/repository-profile-schema";
-import { resolveRunCommands } from "../repositories/repository-profile";
-import { getGitHubClient, type RepoRef } from "./get-github-client";
-import { getFactoryLogin } from "./factory-identity";
-import { hiddenMarker, isOwnMarked } from "./hidden-marker";
-import { hasGitHubStatus, toGitHubError } from "./to-github-error";
+import { db } from "@/lib/db";
+import { formatUsd } from "@/lib/money";
+import { describeNoTestCommand } from "@/lib/repositories/repository-profile-schema";
+import { resolveRunCommands } from "@/lib/repositories/repository-profile";
+import { getGitHubClient, type RepoRef } from "./app-auth";
+import { getFactoryLogin, hiddenMarker, isOwnMarked } from "./factory-identity";
+import { hasGitHubStatus, toGitHubError } from "./github-client";
 
 export type PullRequestStatus = {
   iteration: number;

@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClient } from "./create-github-client";
+import { createGitHubClient } from "./github-client";
 
 type Seen = { token: string; method: string; startedAt: number; endedAt: number };
 const seen: Seen[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../db";
-import { AppError } from "../errors";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { getInsights, resolveInsightsRange } from "./get-insights";
 
 const at = (day: number, hour = 12) => new Date(Date.UTC(2026, 2, day, hour));

@@ -1,10 +1,10 @@
 // Return on investment over a date range, from SQL aggregates over the ledger (LlmCall, sessions,
 // tasks, pull requests). The database does the sums; callers only format the rows.
 import { z } from "zod";
-import { Prisma } from "../generated/prisma/client";
-import type { AgentRole } from "../generated/prisma/enums";
-import { db } from "../db";
-import { AppError } from "../errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { AgentRole } from "@/lib/generated/prisma/enums";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 
 const maxRangeDays = 366;
 const dayMs = 24 * 3600 * 1000;

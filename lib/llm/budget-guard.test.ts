@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../db";
-import { finishRun } from "../runs/run-lifecycle";
+import { db } from "@/lib/db";
+import { finishRun } from "@/lib/runs/run-lifecycle";
 import { chargeCallAtReservation, releaseAbandonedReservations, reserveBudget, settleCall } from "./budget-guard";
 
 const noTokens = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };

@@ -4,12 +4,12 @@
 // left by a worker that died mid-call can be found and charged at its reservation (the
 // provider may have billed it; a refund could let spend pass the budget).
 import { randomUUID } from "node:crypto";
-import { db } from "../db";
-import { Prisma } from "../generated/prisma/client";
-import { recordRunEvent } from "../runs/record-run-event";
-import { activeRunStatuses, isActiveRunStatus } from "../runs/run-status";
-import { AppError } from "../errors";
-import type { CallTokens } from "./compute-cost";
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { recordRunEvent } from "@/lib/runs/run-events";
+import { activeRunStatuses, isActiveRunStatus } from "@/lib/runs/run-status";
+import { AppError } from "@/lib/errors";
+import type { CallTokens } from "./model-price";
 
 export type ReserveBudgetInput = {
   runId: string;

@@ -1,11 +1,11 @@
 import { streamText, tool } from "ai";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestRun, scriptedModel, scriptedPrice, useScriptedModel } from "../../test/agent-fixtures";
-import { startScriptedLlmServer, type ScriptedLlmServer } from "../../test/scripted-llm-server";
-import { db } from "../db";
+import { createTestRun, scriptedModel, scriptedPrice, useScriptedModel } from "@/test/agent-fixtures";
+import { startScriptedLlmServer, type ScriptedLlmServer } from "@/test/scripted-llm-server";
+import { db } from "@/lib/db";
 import { callModel, ModelCallError } from "./call-model";
-import { createLanguageModel } from "./create-language-model";
+import { createLanguageModel } from "./language-model";
 import { parseModelRef } from "./model-ref";
 
 let server: ScriptedLlmServer;

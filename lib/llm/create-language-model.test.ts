@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../env";
-import { createLanguageModel } from "./create-language-model";
+import { parseEnv } from "@/lib/env";
+import { createLanguageModel } from "./language-model";
 
 describe("createLanguageModel", () => {
   it("builds Anthropic and OpenAI models when their base URL variables are set but empty", () => {

@@ -1,13 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../db";
-import { parseEnv } from "../env";
-import { AppError } from "../errors";
-import { computeCostUsd, computeWorstCaseUsd } from "./compute-cost";
-import { createLanguageModel } from "./create-language-model";
-import { findModelPrice, getModelPriceOrThrow, seedModelPrices } from "./model-price";
+import { db } from "@/lib/db";
+import { parseEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { computeCostUsd, computeWorstCaseUsd, findModelPrice, getModelPriceOrThrow, seedModelPrices } from "./model-price";
+import { createLanguageModel, resolveModelForRole } from "./language-model";
 import { parseModelRef } from "./model-ref";
-import { resolveModelForRole } from "./resolve-model";
-
 const env = parseEnv({});
 
 describe("model refs", () => {

@@ -1,7 +1,7 @@
 // "provider:model" references, the one way models are named in env, runs and prices, and the
 // agent roles that each run with one. Browser-safe.
-import { AppError } from "../errors";
-import { AgentRole } from "../generated/prisma/enums";
+import { AppError } from "@/lib/errors";
+import { AgentRole } from "@/lib/generated/prisma/enums";
 
 /** The agent roles, in the order a task meets them; the Prisma enum is their one source. */
 export const agentRoles = Object.values(AgentRole);

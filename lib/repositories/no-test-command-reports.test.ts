@@ -1,13 +1,13 @@
 // "No test command" must read as "no tests", never as pending or green: in the PR's status
 // comment (fake GitHub) and in the Slack run report (real database).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github";
-import { secretCanaries } from "../../test/secret-canaries";
-import { seedFinishedRun } from "../../test/seed-finished-run";
-import { db } from "../db";
-import { createGitHubClient, type GitHubClient } from "../github/create-github-client";
-import { upsertStatusComment } from "../github/upsert-status-comment";
-import { buildRunReport } from "../slack/build-run-report";
+import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github";
+import { secretCanaries } from "@/test/secret-canaries";
+import { seedFinishedRun } from "@/test/seed-finished-run";
+import { db } from "@/lib/db";
+import { createGitHubClient, type GitHubClient } from "@/lib/github/github-client";
+import { upsertStatusComment } from "@/lib/github/upsert-status-comment";
+import { buildRunReport } from "@/lib/slack/build-run-report";
 
 let gh: FakeGitHub;
 let client: GitHubClient;

@@ -2,8 +2,8 @@
 // edits and per-run overrides), the PUT body, and the JSON shape the API answers. No server
 // imports, so the browser can validate with the same rules.
 import { z } from "zod";
-import type { ProfileSource } from "../generated/prisma/enums";
-import { describeRepositoryNameProblem } from "../github/repository-name";
+import type { ProfileSource } from "@/lib/generated/prisma/enums";
+import { describeRepositoryNameProblem } from "@/lib/github/repository-name";
 
 export const maxCommandLength = 2000;
 

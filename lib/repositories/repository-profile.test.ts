@@ -1,10 +1,10 @@
 // ensureRepositoryProfile against the fake GitHub (real git over HTTP) and real Postgres: a
 // repository nobody configured gets its commands from its own files, and a user's edits stay.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeGitHub, type FakeGitHub } from "../../test/fake-github";
-import { pointAppAtFakeGitHub } from "../../test/fake-github-fixtures";
-import { secretCanaries } from "../../test/secret-canaries";
-import { db } from "../db";
+import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github";
+import { pointAppAtFakeGitHub } from "@/test/fake-github-fixtures";
+import { secretCanaries } from "@/test/secret-canaries";
+import { db } from "@/lib/db";
 import { ensureRepositoryProfile, resolveRunCommands, updateRepositoryProfile } from "./repository-profile";
 
 let github: FakeGitHub;

@@ -1,10 +1,10 @@
 // A repository's profile: how to set it up, test, lint, typecheck and build it, whether it has
 // CI, and its follow-up budget. Detected from the default branch on first use, editable by a
 // user (edits are never overwritten), and overridable per run for setup and tests.
-import type { Prisma } from "../generated/prisma/client";
-import { db } from "../db";
-import { AppError } from "../errors";
-import { openSessionWorkspace } from "../tasks/open-session-workspace";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { openSessionWorkspace } from "@/lib/github/repository";
 import { detectRepositoryProfile, type DetectedProfile } from "./detect-repository-profile";
 import { profileCommandNames, type RepositoryProfile, type UpdateRepositoryProfileInput } from "./repository-profile-schema";
 import { createWorkspaceFileReader } from "./workspace-file-reader";

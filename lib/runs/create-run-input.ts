@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { repositoryFullName } from "../github/repository-name";
-import { agentRoles, isModelRef, modelRefFormat } from "../llm/model-ref";
-import { commandField } from "../repositories/repository-profile-schema";
+import { repositoryFullName } from "@/lib/github/repository-name";
+import { agentRoles, isModelRef, modelRefFormat } from "@/lib/llm/model-ref";
+import { commandField } from "@/lib/repositories/repository-profile-schema";
 
 const modelRef = z.string().refine(isModelRef, { message: `must be ${modelRefFormat}` });
 

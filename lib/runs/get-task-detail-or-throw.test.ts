@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildTaskMessage } from "../agents/build-task-message";
-import { secretCanaries } from "../../test/secret-canaries";
-import { db } from "../db";
-import { AppError } from "../errors";
+import { buildTaskMessage } from "@/lib/agents/transcript";
+import { secretCanaries } from "@/test/secret-canaries";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { getTaskDetailOrThrow, readUntrustedBlocks } from "./get-task-detail-or-throw";
 
 describe("getTaskDetailOrThrow", () => {

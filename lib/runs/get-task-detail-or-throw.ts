@@ -3,12 +3,12 @@
 // the sessions' transcripts. All from the database: the diff is the one in the reviewer's own
 // task message, so comments line up with it and no GitHub call is made per page view.
 import type { ModelMessage } from "ai";
-import type { FailToPass, PullRequestState, ReviewVerdict, RunStatus, TaskStatus, TestOutcome } from "../generated/prisma/enums";
-import type { Prisma } from "../generated/prisma/client";
-import { db } from "../db";
-import { AppError } from "../errors";
-import { readDisplayableTranscript } from "../agents/transcript";
-import { redactSecrets } from "../redact";
+import type { FailToPass, PullRequestState, ReviewVerdict, RunStatus, TaskStatus, TestOutcome } from "@/lib/generated/prisma/enums";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { readDisplayableTranscript } from "@/lib/agents/transcript";
+import { redactSecrets } from "@/lib/redact";
 import type { TaskIterationPointDto, TaskSessionDto } from "./run-dto";
 import { toConvergencePoints } from "./to-run-dto";
 
@@ -172,7 +172,7 @@ function toSessionDetail(session: SessionRow): TaskSessionDetailDto {
 
 const untrustedBlockPattern = /<untrusted-data source="([^"]*)">\n([\s\S]*?)\n<\/untrusted-data>/g;
 
-/** The blocks lib/agents/untrusted.ts wrapped, unwrapped for display (still shown as untrusted). */
+/** The blocks lib/agents/transcript.ts wrapped, unwrapped for display (still shown as untrusted). */
 export function readUntrustedBlocks(text: string): UntrustedBlockDto[] {
   return [...text.matchAll(untrustedBlockPattern)].map((match) => ({
     source: match[1],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../db";
-import { listRuns, listRunsQuery } from "./list-runs";
+import { db } from "@/lib/db";
+import { listRuns, listRunsQuery } from "./read-runs";
 
 async function seedRun(repository: { owner: string; name: string }, title: string, status: "running" | "succeeded" | "failed", createdAt: Date) {
   const repo = await db.repository.upsert({ where: { owner_name: repository }, create: repository, update: {} });

@@ -1,15 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { parseEnv, resetEnvCache } from "../env";
-import { parseModelRef } from "../llm/model-ref";
-import { pickSessionModel } from "../llm/resolve-model";
-import { loadEvalConfigs } from "../../eval/eval-configs";
-import { loadEvalTasks } from "../../eval/eval-tasks";
-import { planRunRequest } from "../../eval/run-eval-task";
-import { db } from "../db";
-import { createRun } from "./create-run";
+import { parseEnv, resetEnvCache } from "@/lib/env";
+import { parseModelRef } from "@/lib/llm/model-ref";
+import { pickSessionModel } from "@/lib/llm/language-model";
+import { loadEvalConfigs } from "@/eval/eval-configs";
+import { loadEvalTasks } from "@/eval/eval-tasks";
+import { planRunRequest } from "@/eval/run-eval-task";
+import { db } from "@/lib/db";
+import { createRun, resolveRunModelsOrThrow } from "./create-run";
 import { createRunInput } from "./create-run-input";
-import { seedModelPrices } from "../llm/model-price";
-import { resolveRunModelsOrThrow } from "./resolve-run-models";
+import { seedModelPrices } from "@/lib/llm/model-price";
 
 function setEnv(values: Record<string, string | undefined>) {
   for (const [name, value] of Object.entries(values)) {

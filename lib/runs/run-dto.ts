@@ -1,5 +1,5 @@
 // The JSON shapes the REST API and SSE stream send to browsers. Money is in USD as numbers.
-import type { AgentRole, FailToPass, PullRequestState, ReviewVerdict, RunStatus, SessionStatus, StopReason, TaskStatus, TestOutcome } from "../generated/prisma/enums";
+import type { AgentRole, FailToPass, PullRequestState, ReviewVerdict, RunStatus, SessionStatus, StopReason, TaskStatus, TestOutcome } from "@/lib/generated/prisma/enums";
 
 export type RunSummaryDto = {
   id: string;

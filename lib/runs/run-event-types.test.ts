@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../db";
-import { AppError } from "../errors";
-import { recordRunEvent } from "./record-run-event";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { recordRunEvent } from "./run-events";
 import { parseRunEvent } from "./run-event-types";
 
 describe("the run event catalogue", () => {

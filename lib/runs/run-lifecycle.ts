@@ -1,13 +1,13 @@
 // A run's lifecycle in one place: queued -> planning (startRun), then to a final status from
 // its tasks (concludeRun -> finishRun) or by the user (cancelRun); stopRunWork leaves nothing
 // of an early-ended run running.
-import type { Prisma } from "../generated/prisma/client";
-import type { RunStatus } from "../generated/prisma/enums";
-import { db } from "../db";
-import { AppError } from "../errors";
-import { releaseRunReservations } from "../llm/budget-guard";
-import { formatUsd } from "../money";
-import { recordRunEvent } from "./record-run-event";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { RunStatus } from "@/lib/generated/prisma/enums";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { releaseRunReservations } from "@/lib/llm/budget-guard";
+import { formatUsd } from "@/lib/money";
+import { recordRunEvent } from "./run-events";
 import { activeRunStatuses, isActiveRunStatus, type FinalRunStatus } from "./run-status";
 
 /**

@@ -2,10 +2,9 @@
 // staying open; a reconnect after the final event ends at once.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { describe, expect, it } from "vitest";
-import { db } from "../db";
+import { db } from "@/lib/db";
 import { finishRun } from "./run-lifecycle";
-import { recordRunEvent } from "./record-run-event";
-import { streamRunEvents } from "./stream-run-events";
+import { recordRunEvent, streamRunEvents } from "./run-events";
 
 /** Reads the whole stream until the server closes it (the test times out if it never does). */
 async function readToEnd(runId: string, afterSeq: number, whileOpen?: () => Promise<void>) {

@@ -1,6 +1,6 @@
-import type { Prisma } from "../generated/prisma/client";
-import { publicUrl } from "../env";
-import type { AgentRole, FailToPass, ReviewVerdict, TestOutcome } from "../generated/prisma/enums";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { publicUrl } from "@/lib/env";
+import type { AgentRole, FailToPass, ReviewVerdict, TestOutcome } from "@/lib/generated/prisma/enums";
 import type { ModelEscalationDto, RunDetailDto, RunProgressDto, RunSummaryDto, TaskAttemptDto, TaskDto, TaskIterationDto, TaskIterationPointDto } from "./run-dto";
 
 export const runSummarySelect = {

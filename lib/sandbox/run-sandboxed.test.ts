@@ -4,9 +4,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { getEnv, resetEnvCache } from "../env";
-import { findCanaries, secretCanaries } from "../../test/secret-canaries";
-import { resolveSandboxMode } from "./resolve-sandbox-mode";
+import { getEnv, resetEnvCache } from "@/lib/env";
+import { findCanaries, secretCanaries } from "@/test/secret-canaries";
+import { resolveSandboxMode } from "./bwrap";
 import { runSandboxed } from "./run-sandboxed";
 
 const appDir = process.cwd();

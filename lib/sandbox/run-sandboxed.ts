@@ -1,24 +1,57 @@
-// Runs one shell command for an agent (no network) or for a repository's setup (registries
-// only, through the egress proxy), isolated with bubblewrap (see build-bwrap-args.ts for what
-// is visible inside) and held to resource limits (see resource-limits.ts). If the limits
-// cannot be applied, the command does not run.
+// Running one command in the sandbox, keeping only the tail of its output.
 import { spawn, type ChildProcess } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Writable } from "node:stream";
-import { getEnv } from "../env";
-import { AppError } from "../errors";
-import { buildBwrapArgs, egressPaths } from "./build-bwrap-args";
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { buildBwrapArgs, egressPaths, resolveSandboxMode, warnUnsandboxedOnce, buildSandboxEnv } from "./bwrap";
 import { CgroupUnavailableError, createCommandCgroup, type CommandCgroup } from "./command-cgroup";
 import { egressBridgeSource, startEgressProxy, type EgressPolicy, type EgressProxy } from "./egress-proxy";
-import { resolveSandboxMode, warnUnsandboxedOnce } from "./resolve-sandbox-mode";
-import { buildLimitedLauncher, describeLimitExceeded, readResourceLimits, type LimitExceeded, type LimitKind, type ResourceLimits } from "./resource-limits";
-import { buildSandboxEnv } from "./sandbox-env";
-import { createTailBuffer } from "./tail-buffer";
-import { watchLimits } from "./watch-limits";
+import { buildLimitedLauncher, describeLimitExceeded, readResourceLimits, type LimitExceeded, type LimitKind, type ResourceLimits, watchLimits } from "./resource-limits";
 
+// Keeps only the last `maxBytes` of a stream, so a chatty command can't blow up memory or
+// the model's context; the end of the output is where errors usually are.
+
+export type TailBuffer = {
+  push(chunk: Buffer): void;
+  /** The kept tail as UTF-8, and whether anything before it was dropped. */
+  read(): { text: string; isTruncated: boolean };
+};
+
+export function createTailBuffer(maxBytes: number): TailBuffer {
+  let chunks: Buffer[] = [];
+  let keptBytes = 0;
+  let totalBytes = 0;
+
+  return {
+    push(chunk) {
+      chunks.push(chunk);
+      keptBytes += chunk.length;
+      totalBytes += chunk.length;
+      // Compact only when we hold twice the cap, so pushing stays cheap.
+      if (keptBytes > maxBytes * 2) {
+        const joined = Buffer.concat(chunks);
+        chunks = [joined.subarray(joined.length - maxBytes)];
+        keptBytes = maxBytes;
+      }
+    },
+    read() {
+      const joined = Buffer.concat(chunks);
+      const tail = joined.length > maxBytes ? joined.subarray(joined.length - maxBytes) : joined;
+      // A cut can land inside a multi-byte character; drop the broken lead bytes.
+      const text = tail.toString("utf8").replace(/^\uFFFD+/, "");
+      return { text, isTruncated: totalBytes > maxBytes };
+    },
+  };
+}
+
+// Runs one shell command for an agent (no network) or for a repository's setup (registries
+// only, through the egress proxy), isolated with bubblewrap (see bwrap.ts for what
+// is visible inside) and held to resource limits (see resource-limits.ts). If the limits
+// cannot be applied, the command does not run.
 export type RunSandboxedOptions = {
   /** The session's workspace: the only writable host directory inside. */
   workspace: string;

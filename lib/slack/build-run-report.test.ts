@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runPageUrl } from "../runs/to-run-dto";
-import { seedFinishedRun } from "../../test/seed-finished-run";
+import { runPageUrl } from "@/lib/runs/to-run-dto";
+import { seedFinishedRun } from "@/test/seed-finished-run";
 import { buildRunReport } from "./build-run-report";
 import { slackLimits, type SlackBlock, type SlackMessage } from "./slack-message";
 

@@ -1,16 +1,14 @@
 // Builds the Slack message that reports a finished run: outcome, money, time, tasks and PRs,
 // and a link back to the run page. Every piece of user- or model-written text is escaped.
-import type { Prisma } from "../generated/prisma/client";
-import type { RunStatus, TaskStatus } from "../generated/prisma/enums";
-import { db } from "../db";
-import { resolveRunCommands } from "../repositories/repository-profile";
-import { describeNoTestCommand } from "../repositories/repository-profile-schema";
-import type { ModelEscalationDto } from "../runs/run-dto";
-import { readModelEscalations, runPageUrl } from "../runs/to-run-dto";
-import { slackLimits, type Mrkdwn, type SlackBlock, type SlackMessage } from "./slack-message";
-import { formatUsd } from "../money";
-import { escapeMrkdwn, formatCount, formatDuration, joinLinesWithin, linkMrkdwn } from "./slack-text";
-
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { RunStatus, TaskStatus } from "@/lib/generated/prisma/enums";
+import { db } from "@/lib/db";
+import { resolveRunCommands } from "@/lib/repositories/repository-profile";
+import { describeNoTestCommand } from "@/lib/repositories/repository-profile-schema";
+import type { ModelEscalationDto } from "@/lib/runs/run-dto";
+import { readModelEscalations, runPageUrl } from "@/lib/runs/to-run-dto";
+import { slackLimits, type Mrkdwn, type SlackBlock, type SlackMessage, escapeMrkdwn, formatCount, formatDuration, joinLinesWithin, linkMrkdwn } from "./slack-message";
+import { formatUsd } from "@/lib/money";
 const runReportSelect = {
   id: true,
   title: true,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { db } from "../db";
-import { findCanaries, secretCanaries } from "../../test/secret-canaries";
-import { useFakeSlack, useSlackWebhookUrl } from "../../test/slack-fixtures";
-import { seedFinishedRun } from "../../test/seed-finished-run";
+import { db } from "@/lib/db";
+import { findCanaries, secretCanaries } from "@/test/secret-canaries";
+import { useFakeSlack, useSlackWebhookUrl } from "@/test/slack-fixtures";
+import { seedFinishedRun } from "@/test/seed-finished-run";
 import { buildRunReport } from "./build-run-report";
 import { deliverRunReport, slackNotConfiguredError } from "./deliver-run-report";
-import { SlackDeliveryError } from "./post-slack-message";
+import { SlackDeliveryError } from "./slack-message";
 import type { SlackMessage } from "./slack-message";
 
 const slack = await useFakeSlack();

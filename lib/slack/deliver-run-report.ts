@@ -2,11 +2,11 @@
 // and as a RunEvent; once delivered, retries and re-runs send nothing until the run ends again
 // (a retried task). It never touches the run's status: the run has already finished, and a
 // Slack outage must not rewrite its outcome.
-import type { Notification } from "../generated/prisma/client";
-import { db } from "../db";
-import { getEnv } from "../env";
-import { recordRunEvent } from "../runs/record-run-event";
-import { postSlackMessage, SlackDeliveryError } from "./post-slack-message";
+import type { Notification } from "@/lib/generated/prisma/client";
+import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { recordRunEvent } from "@/lib/runs/run-events";
+import { postSlackMessage, SlackDeliveryError } from "./slack-message";
 import type { SlackMessage } from "./slack-message";
 
 export const slackNotConfiguredError = "SLACK_WEBHOOK_URL is not set";

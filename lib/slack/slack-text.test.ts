@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatUsd } from "../money";
-import { escapeMrkdwn, formatDuration, joinLinesWithin, linkMrkdwn } from "./slack-text";
+import { formatUsd } from "@/lib/money";
+import { escapeMrkdwn, formatDuration, joinLinesWithin, linkMrkdwn } from "./slack-message";
 
 describe("slack text", () => {
   it("escapes Slack's control characters so text cannot mention a channel or forge a link", () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createInngestHarness, type InngestHarness } from "../../test/inngest-harness";
-import { holdBranchLease, releaseBranchLease as releaseLeaseSteps } from "../../workflows/branch-lease-steps";
+import { createInngestHarness, type InngestHarness } from "@/test/inngest-harness";
+import { holdBranchLease, releaseBranchLease as releaseLeaseSteps } from "@/workflows/task-steps";
 import { inngest } from "@/lib/inngest";
-import { db } from "../db";
-import { acquireBranchLease, branchLeaseKey, readBranchLeaseHolder, releaseBranchLease } from "./branch-lease";
+import { db } from "@/lib/db";
+import { acquireBranchLease, branchLeaseKey, readBranchLeaseHolder, releaseBranchLease } from "./task-branch";
 
 const minute = 60_000;
 let keyCounter = 0;

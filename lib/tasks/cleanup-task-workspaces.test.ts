@@ -6,12 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "../db";
-import { resetEnvCache } from "../env";
-import { listWorkspaces } from "../git/cleanup-workspaces";
-import { prepareWorkspace } from "../git/prepare-workspace";
-import { getMirrorPath, getWorkspacePath, type RepositoryRef } from "../git/workspace-paths";
-import { cleanupTaskWorkspaces } from "./cleanup-task-workspaces";
+import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { listWorkspaces, prepareWorkspace, getMirrorPath, getWorkspacePath, type RepositoryRef } from "@/lib/git/workspace";
+import { cleanupTaskWorkspaces } from "./task-branch";
 
 let repo: RepositoryRef;
 let dataDir: string;

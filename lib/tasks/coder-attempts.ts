@@ -11,25 +11,21 @@
 //   4. the smaller diff (lines added + removed against the base), then the lower attempt number.
 // The winner's commits go onto the task's branch (a fast-forward); every attempt branch is
 // deleted, and the task.attempts event lists each attempt's cost and outcome.
-import { defaultCompaction, defaultTurnsPerChunk } from "../agents/run-agent-session-chunk";
-import { Prisma } from "../generated/prisma/client";
-import { roleDefinitions } from "../agents/roles/role-definitions";
-import { db } from "../db";
-import { buildBranchName } from "../git/build-branch-name";
-import { commitAll } from "../git/commit-all";
-import { pushBranch } from "../git/push-branch";
-import { runGit } from "../git/run-git";
-import { createBranch, deleteBranch } from "../github/branches";
-import { computeWorstCaseUsd } from "../llm/compute-cost";
-import { getModelPriceOrThrow } from "../llm/model-price";
-import { pickSessionModel, resolveModelLadder } from "../llm/resolve-model";
-import { recordRunEvent } from "../runs/record-run-event";
-import { judgeFailToPass, type FailOnBaseProof, type FailToPassStatus } from "../testing";
-import type { TaskContext } from "./load-work-context";
-import { attemptCheckoutKey, openSessionWorkspace, resolveBaseSha, taskCheckoutKey } from "./open-session-workspace";
-import { runTaskChecks, type TaskChecks, type TestOverlay } from "./run-task-checks";
-import { describeTask, startRoleSession } from "./start-role-session";
-
+import { defaultCompaction, defaultTurnsPerChunk } from "@/lib/agents/agent-loop";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { roleDefinitions } from "@/lib/agents/roles";
+import { db } from "@/lib/db";
+import { buildBranchName, commitAll, pushBranch } from "@/lib/git/branches";
+import { runGit } from "@/lib/git/run-git";
+import { createBranch, deleteBranch } from "@/lib/github/branches";
+import { computeWorstCaseUsd, getModelPriceOrThrow } from "@/lib/llm/model-price";
+import { pickSessionModel, resolveModelLadder } from "@/lib/llm/language-model";
+import { recordRunEvent } from "@/lib/runs/run-events";
+import { judgeFailToPass, type FailOnBaseProof, type FailToPassStatus } from "@/lib/testing/test-results";
+import type { TaskContext } from "./role-sessions";
+import { attemptCheckoutKey, resolveBaseSha, taskCheckoutKey, describeTask, startRoleSession } from "./role-sessions";
+import { openSessionWorkspace } from "@/lib/github/repository";
+import { runTaskChecks, type TaskChecks, type TestOverlay } from "./iteration";
 /** One coder attempt: its number (1-based), model and branch. */
 export type AttemptSlot = { attempt: number; model: string; branch: string };
 

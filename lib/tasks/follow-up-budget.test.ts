@@ -2,10 +2,10 @@
 // the budget holds under parallel calls exactly as the run's does.
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { db } from "../db";
-import { releaseAbandonedReservations, reserveBudget, settleCall } from "../llm/budget-guard";
-import { finishRun } from "../runs/run-lifecycle";
-import { toRunSummaryDto, runSummarySelect } from "../runs/to-run-dto";
+import { db } from "@/lib/db";
+import { releaseAbandonedReservations, reserveBudget, settleCall } from "@/lib/llm/budget-guard";
+import { finishRun } from "@/lib/runs/run-lifecycle";
+import { toRunSummaryDto, runSummarySelect } from "@/lib/runs/to-run-dto";
 import { finishFollowUp, recordFollowUp, startFollowUp } from "./follow-up";
 
 const tokens = { inputTokens: 100, outputTokens: 20, cacheReadTokens: 0, cacheWriteTokens: 0 };

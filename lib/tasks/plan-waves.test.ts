@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planWaves } from "./plan-waves";
+import { planWaves } from "./plan";
 
 describe("planWaves", () => {
   it("puts independent tasks together and dependants after what they need", () => {

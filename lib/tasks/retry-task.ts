@@ -3,14 +3,14 @@
 // budget, the task back to pending, and the workflow engine is told (retry-task works it on
 // its existing branch and PR, then concludes the run again).
 import { z } from "zod";
-import { Prisma } from "../generated/prisma/client";
-import type { RunStatus } from "../generated/prisma/enums";
-import { db } from "../db";
-import { AppError } from "../errors";
-import { formatUsd } from "../money";
-import { recordRunEvent } from "../runs/record-run-event";
-import { setTaskStatus } from "./set-task-status";
-import { isRetryableRunStatus, isRetryableTaskStatus, retryableRunStatuses, retryableTaskStatuses } from "./task-retry-rules";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { RunStatus } from "@/lib/generated/prisma/enums";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { formatUsd } from "@/lib/money";
+import { recordRunEvent } from "@/lib/runs/run-events";
+import { setTaskStatus } from "./task-status";
+import { isRetryableRunStatus, isRetryableTaskStatus, retryableRunStatuses, retryableTaskStatuses } from "@/lib/runs/run-status";
 
 export const taskRetryParams = z.object({
   id: z.string().min(1).max(64),

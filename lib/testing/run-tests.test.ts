@@ -4,8 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { classifyFailures, judgeFailToPass, proveFailOnBase } from "./compare-test-runs";
-import { formatTestFeedback } from "./format-test-feedback";
+import { classifyFailures, judgeFailToPass, proveFailOnBase, formatTestFeedback } from "./test-results";
 import { planTestInvocation, reportDirName } from "./plan-test-invocation";
 import { runTests, type TestRun } from "./run-tests";
 

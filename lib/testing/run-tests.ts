@@ -1,18 +1,17 @@
+// Running a repository's tests in the sandbox, once per base commit for the baseline.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import path from "node:path";
+import { db } from "@/lib/db";
+import { redactSecrets } from "@/lib/redact";
+import { runSandboxed } from "@/lib/sandbox/run-sandboxed";
+import { parseCargoOutput, parseGoTestJson, parseJestJson, parseJunitXml, parseSummaryLine } from "./parsers";
+import { planTestInvocation, reportDirName } from "./plan-test-invocation";
+import type { FailingTest, ParsedTests, ReportFormat, TestCase, BaselineSummary } from "./test-results";
+
 // Runs a repository's setup and test commands in the sandbox and reads the results as
 // structured data: counts, every test's outcome, failing tests with message and file:line.
 // Setup (dependency install) gets network; tests do not.
-import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import path from "node:path";
-import { redactSecrets } from "../redact";
-import { runSandboxed } from "../sandbox/run-sandboxed";
-import { parseCargoOutput } from "./parsers/cargo-output";
-import { parseGoTestJson } from "./parsers/go-test-json";
-import { parseJestJson } from "./parsers/jest-json";
-import { parseJunitXml } from "./parsers/junit";
-import { parseSummaryLine } from "./parsers/summary-line";
-import { planTestInvocation, reportDirName } from "./plan-test-invocation";
-import type { FailingTest, ParsedTests, ReportFormat, TestCase } from "./test-results";
-
 export type TestOutcomeName = "passed" | "failed" | "not_run";
 
 export type TestRun = {
@@ -126,4 +125,45 @@ function notRun(reason: string | null): TestRun {
 function tailOf(text: string): string {
   const clean = redactSecrets(text);
   return clean.length > outputTailChars ? `…${clean.slice(-outputTailChars)}` : clean;
+}
+
+// The tests of a base commit, run once per (repository, base sha, commands) and reused by
+// every task and iteration on that base: failures there are not a task's fault.
+export function buildCommandKey(commands: { setupCommand: string | null; testCommand: string | null }): string {
+  return createHash("sha256").update(`${commands.setupCommand ?? ""}\u0000${commands.testCommand ?? ""}`).digest("hex").slice(0, 32);
+}
+
+export async function findTestBaseline(key: { repositoryId: string; baseSha: string; commandKey: string }): Promise<BaselineSummary | null> {
+  const row = await db.testBaseline.findUnique({
+    where: { repositoryId_baseSha_commandKey: key },
+    select: { outcome: true, failed: true, failingTests: true },
+  });
+  return row ? { outcome: row.outcome, failed: row.failed, failingTests: row.failingTests as FailingTest[] } : null;
+}
+
+/** Stores a base run; a concurrent task that stored the same base first wins, harmlessly. */
+export async function saveTestBaseline(key: { repositoryId: string; baseSha: string; commandKey: string }, run: TestRun): Promise<BaselineSummary> {
+  await db.testBaseline.createMany({
+    data: [{
+      ...key,
+      outcome: run.outcome,
+      passed: run.passed,
+      failed: run.failed,
+      failingTests: run.failing,
+      outputTail: run.outputTail.slice(-4_000),
+    }],
+    skipDuplicates: true,
+  });
+  return (await findTestBaseline(key))!;
+}
+
+/** The cached baseline, or runs `runOnBase` once and caches it. */
+export async function readOrRunTestBaseline(options: {
+  repositoryId: string;
+  baseSha: string;
+  commands: { setupCommand: string | null; testCommand: string | null };
+  runOnBase: () => Promise<TestRun>;
+}): Promise<BaselineSummary> {
+  const key = { repositoryId: options.repositoryId, baseSha: options.baseSha, commandKey: buildCommandKey(options.commands) };
+  return (await findTestBaseline(key)) ?? saveTestBaseline(key, await options.runOnBase());
 }

@@ -1,9 +1,9 @@
 // The app as the API tests call it: its real route handlers against real Postgres, sending
 // events to a stand-in Inngest Event API, with the default model's prices in the database.
 import { afterAll } from "vitest";
-import { resetEnvCache } from "../../lib/env";
-import { seedModelPrices } from "../../lib/llm/model-price";
-import { startFakeInngestEventApi } from "../fake-inngest-event-api";
+import { resetEnvCache } from "@/lib/env";
+import { seedModelPrices } from "@/lib/llm/model-price";
+import { startFakeInngestEventApi } from "@/test/fake-inngest-event-api";
 
 /**
  * Points the app at a fresh stand-in Event API and seeds prices. Call at the top of a test

@@ -4,21 +4,21 @@
 // bad Last-Event-ID or repository name is a 400 naming the field. (Over real HTTP, with a
 // browser, in e2e/security.spec.ts.)
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { maxFailuresPerClient } from "../../lib/auth/login-throttle";
-import { toSafeNextPath } from "../../lib/auth/safe-next-path";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { maxFailuresPerClient } from "@/lib/auth/login-throttle";
+import { toSafeNextPath } from "@/lib/auth/safe-next-path";
+import { secretCanaries } from "@/test/secret-canaries";
 import { startApiEngine } from "./api-fixtures";
 
 process.env.FACTORY_PUBLIC_URL = "https://factory.example.com";
 await startApiEngine();
-const loginRoute = await import("../../app/api/auth/login/route");
-const logoutRoute = await import("../../app/api/auth/logout/route");
-const sessionRoute = await import("../../app/api/auth/session/route");
-const runsRoute = await import("../../app/api/runs/route");
-const pricesRoute = await import("../../app/api/model-prices/route");
-const eventsRoute = await import("../../app/api/runs/[id]/events/route");
+const loginRoute = await import("@/app/api/auth/login/route");
+const logoutRoute = await import("@/app/api/auth/logout/route");
+const sessionRoute = await import("@/app/api/auth/session/route");
+const runsRoute = await import("@/app/api/runs/route");
+const pricesRoute = await import("@/app/api/model-prices/route");
+const eventsRoute = await import("@/app/api/runs/[id]/events/route");
 
 const token = secretCanaries.FACTORY_API_TOKEN;
 const appOrigin = "https://factory.example.com";

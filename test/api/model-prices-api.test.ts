@@ -1,11 +1,11 @@
 // The model-prices API (Settings) through its real route handler, against real Postgres.
 import { beforeEach, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { findModelPrice, seedModelPrices } from "../../lib/llm/model-price";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { findModelPrice, seedModelPrices } from "@/lib/llm/model-price";
+import { secretCanaries } from "@/test/secret-canaries";
 
-const route = await import("../../app/api/model-prices/route");
+const route = await import("@/app/api/model-prices/route");
 
 const auth = { authorization: `Bearer ${secretCanaries.FACTORY_API_TOKEN}` };
 const glm = { provider: "openai-compatible", model: "glm-5.2" };

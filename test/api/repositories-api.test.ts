@@ -1,19 +1,19 @@
 // The repository profile API and per-run command overrides, through the real route handlers,
 // against real Postgres, the fake GitHub (real git over HTTP) and a stand-in Inngest Event API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github";
-import { pointAppAtFakeGitHub } from "../fake-github-fixtures";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github";
+import { pointAppAtFakeGitHub } from "@/test/fake-github-fixtures";
+import { secretCanaries } from "@/test/secret-canaries";
 import { startApiEngine } from "./api-fixtures";
 
 await startApiEngine();
 let github: FakeGitHub;
 
-const listRoute = await import("../../app/api/repositories/route");
-const profileRoute = await import("../../app/api/repositories/[owner]/[name]/route");
-const detectRoute = await import("../../app/api/repositories/[owner]/[name]/detect/route");
-const runsRoute = await import("../../app/api/runs/route");
+const listRoute = await import("@/app/api/repositories/route");
+const profileRoute = await import("@/app/api/repositories/[owner]/[name]/route");
+const detectRoute = await import("@/app/api/repositories/[owner]/[name]/detect/route");
+const runsRoute = await import("@/app/api/runs/route");
 
 const auth = { authorization: `Bearer ${secretCanaries.FACTORY_API_TOKEN}` };
 const params = (owner: string, name: string) => ({ params: Promise.resolve({ owner, name }) });

@@ -2,11 +2,11 @@
 // in order, once each, across reconnects.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { recordRunEvent } from "../../lib/runs/record-run-event";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { recordRunEvent } from "@/lib/runs/run-events";
+import { secretCanaries } from "@/test/secret-canaries";
 
-const eventsRoute = await import("../../app/api/runs/[id]/events/route");
+const eventsRoute = await import("@/app/api/runs/[id]/events/route");
 const auth = { authorization: `Bearer ${secretCanaries.FACTORY_API_TOKEN}` };
 
 async function createRunWithEvents(count: number) {

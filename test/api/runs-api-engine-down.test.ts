@@ -1,11 +1,11 @@
 // When the Inngest Event API cannot be reached, POST /api/runs answers 503 naming the URL,
 // and the run is kept, marked failed with that reason: never left queued silently.
 import { describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { resetEnvCache } from "../../lib/env";
-import { seedModelPrices } from "../../lib/llm/model-price";
-import { startFakeInngestEventApi } from "../fake-inngest-event-api";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { seedModelPrices } from "@/lib/llm/model-price";
+import { startFakeInngestEventApi } from "@/test/fake-inngest-event-api";
+import { secretCanaries } from "@/test/secret-canaries";
 
 const engine = await startFakeInngestEventApi();
 await engine.close(); // nothing listens on this port any more
@@ -13,7 +13,7 @@ process.env.INNGEST_BASE_URL = engine.url;
 process.env.FACTORY_MODEL = "openai-compatible:glm-5.2";
 resetEnvCache();
 await seedModelPrices();
-const runsRoute = await import("../../app/api/runs/route");
+const runsRoute = await import("@/app/api/runs/route");
 
 describe("POST /api/runs with the workflow engine down", () => {
   it("answers 503 naming the URL and keeps the run as failed", async () => {

@@ -1,15 +1,15 @@
 // The runs REST API through its real route handlers, against real Postgres and a stand-in
 // Inngest Event API.
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { secretCanaries } from "@/test/secret-canaries";
 import { startApiEngine } from "./api-fixtures";
 
 const engine = await startApiEngine();
-const runsRoute = await import("../../app/api/runs/route");
-const runRoute = await import("../../app/api/runs/[id]/route");
-const cancelRoute = await import("../../app/api/runs/[id]/cancel/route");
-const loginRoute = await import("../../app/api/auth/login/route");
+const runsRoute = await import("@/app/api/runs/route");
+const runRoute = await import("@/app/api/runs/[id]/route");
+const cancelRoute = await import("@/app/api/runs/[id]/cancel/route");
+const loginRoute = await import("@/app/api/auth/login/route");
 
 const token = secretCanaries.FACTORY_API_TOKEN;
 const auth = { authorization: `Bearer ${token}` };

@@ -1,7 +1,7 @@
 // Cancel on the real engine: POST /api/runs/:id/cancel while a coder chunk is in flight stops
 // run-spec and run-task at the engine (cancelOn), and nothing after the cancel reaches GitHub.
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { db } from "../../lib/db";
+import { db } from "@/lib/db";
 import { gate, startEngineWorld, type EngineRoleScript, type EngineWorld } from "./engine-world";
 import { waitFor } from "./real-engine";
 

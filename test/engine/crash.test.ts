@@ -2,7 +2,7 @@
 // the app's whole process group is killed (SIGKILL) while a coder chunk waits on the model,
 // then started again on the same port. The engine retries the lost step and the run completes.
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { db } from "../../lib/db";
+import { db } from "@/lib/db";
 import { gate, startEngineWorld, type EngineRoleScript, type EngineWorld } from "./engine-world";
 import type { EngineKind } from "./real-engine";
 

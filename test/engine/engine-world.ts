@@ -6,13 +6,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { db } from "../../lib/db";
-import { scriptedModel, scriptedPrice } from "../agent-fixtures";
-import { startFakeGitHub } from "../fake-github";
-import { startFakeSlack } from "../fake-slack";
-import { roleOf, turnOf } from "../flows/factory-flow-fixtures";
-import { startScriptedLlmServer, type RecordedRequest, type ScriptedTurn } from "../scripted-llm-server";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { scriptedModel, scriptedPrice } from "@/test/agent-fixtures";
+import { startFakeGitHub } from "@/test/fake-github";
+import { startFakeSlack } from "@/test/fake-slack";
+import { roleOf, turnOf } from "@/test/flows/factory-flow-fixtures";
+import { startScriptedLlmServer, type RecordedRequest, type ScriptedTurn } from "@/test/scripted-llm-server";
+import { secretCanaries } from "@/test/secret-canaries";
 import { freePortBlock, logTail, planRealEngine, startRealApp, waitFor, type EngineKind } from "./real-engine";
 
 /** A role's answer to one model request; may wait (e.g. on a gate the test opens). */

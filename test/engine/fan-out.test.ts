@@ -2,8 +2,8 @@
 // `inngest start` (keys, state in Postgres): alpha and beta run at the same time, gamma
 // starts from alpha's branch only after alpha is done.
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { db } from "../../lib/db";
-import type { RecordedRequest } from "../scripted-llm-server";
+import { db } from "@/lib/db";
+import type { RecordedRequest } from "@/test/scripted-llm-server";
 import { gate, startEngineWorld, type EngineRoleScript, type EngineWorld } from "./engine-world";
 import type { EngineKind } from "./real-engine";
 

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { resolveInngestBinary } from "../../scripts/inngest-engine";
+import { resolveInngestBinary } from "@/scripts/inngest-engine";
 import { buildDir } from "./real-engine";
 
 declare module "vitest" {

@@ -4,10 +4,10 @@
 import { createRequire } from "node:module";
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { db } from "../../lib/db";
-import { signWebhook } from "../fake-github/sign-webhook";
-import { findCanaries, secretCanaries } from "../secret-canaries";
-import type { RecordedRequest } from "../scripted-llm-server";
+import { db } from "@/lib/db";
+import { signWebhook } from "@/test/fake-github/sign-webhook";
+import { findCanaries, secretCanaries } from "@/test/secret-canaries";
+import type { RecordedRequest } from "@/test/scripted-llm-server";
 import { startEngineWorld, type EngineRoleScript, type EngineWorld } from "./engine-world";
 import { waitFor } from "./real-engine";
 

@@ -9,7 +9,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { engineArgs, engineEnv, enginePortsFrom, resolveInngestBinary, type EnginePorts } from "../../scripts/inngest-engine";
+import { engineArgs, engineEnv, enginePortsFrom, resolveInngestBinary, type EnginePorts } from "@/scripts/inngest-engine";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 

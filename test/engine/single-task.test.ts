@@ -1,8 +1,8 @@
 // One spec, one task, end to end on the real Inngest Dev Server: POST /api/runs → planner →
 // coder → PR → sandboxed tests → review → ready PR → Slack report.
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { db } from "../../lib/db";
-import { findCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { findCanaries } from "@/test/secret-canaries";
 import { startEngineWorld, type EngineRoleScript, type EngineWorld } from "./engine-world";
 
 const roles: Record<string, EngineRoleScript> = {

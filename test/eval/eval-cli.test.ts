@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { EvalReport } from "../../eval/eval-report";
-import { findCanaries } from "../secret-canaries";
+import type { EvalReport } from "@/eval/eval-report";
+import { findCanaries } from "@/test/secret-canaries";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 

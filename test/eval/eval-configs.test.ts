@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadEvalConfigs, resolveEvalConfigsOrThrow } from "../../eval/eval-configs";
-import { buildEvalReport, formatSummaryTable, formatTaskGrid, summarizeConfig } from "../../eval/eval-report";
-import { loadEvalTasks } from "../../eval/eval-tasks";
-import { planRunRequest, type EvalTaskResult } from "../../eval/run-eval-task";
+import { loadEvalConfigs, resolveEvalConfigsOrThrow } from "@/eval/eval-configs";
+import { buildEvalReport, formatSummaryTable, formatTaskGrid, summarizeConfig } from "@/eval/eval-report";
+import { loadEvalTasks } from "@/eval/eval-tasks";
+import { planRunRequest, type EvalTaskResult } from "@/eval/run-eval-task";
 
 function writeConfigs(configs: unknown): string {
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), "eval-configs-")), "configs.json");

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadEvalTasks, selectEvalTasks } from "../../eval/eval-tasks";
-import { runTests } from "../../lib/testing/run-tests";
+import { loadEvalTasks, selectEvalTasks } from "@/eval/eval-tasks";
+import { runTests } from "@/lib/testing/run-tests";
 
 const tasks = loadEvalTasks();
 const dirs: string[] = [];

@@ -6,19 +6,19 @@
 import { createRequire } from "node:module";
 import { Octokit } from "@octokit/rest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { formatUsd } from "../../lib/money";
-import { createInngestHarness } from "../inngest-harness";
-import { signWebhook } from "../fake-github/sign-webhook";
-import { findCanaries, secretCanaries } from "../secret-canaries";
-import type { RecordedRequest } from "../scripted-llm-server";
+import { db } from "@/lib/db";
+import { formatUsd } from "@/lib/money";
+import { createInngestHarness } from "@/test/inngest-harness";
+import { signWebhook } from "@/test/fake-github/sign-webhook";
+import { findCanaries, secretCanaries } from "@/test/secret-canaries";
+import type { RecordedRequest } from "@/test/scripted-llm-server";
 import { lastToolResults, roleOf, startFactoryWorld, type RoleScript } from "./factory-flow-fixtures";
 
 const harness = await createInngestHarness({ runTimeoutMs: 120_000 });
 process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-const { functions } = await import("../../workflows");
-const runsRoute = await import("../../app/api/runs/route");
-const webhookRoute = await import("../../app/api/github/webhook/route");
+const { functions } = await import("@/workflows");
+const runsRoute = await import("@/app/api/runs/route");
+const webhookRoute = await import("@/app/api/github/webhook/route");
 harness.register(...functions);
 afterAll(async () => harness.close());
 

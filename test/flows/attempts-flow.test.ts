@@ -2,12 +2,12 @@
 // local GitHub, the scripted model and the real sandbox. The scripted coder behaves by the model
 // each attempt was given (models.coder as a list), so the test knows which attempt wrote what.
 import { afterEach, describe, expect, it } from "vitest";
-import { describeRunEvent } from "../../lib/client/describe-run-event";
-import { db } from "../../lib/db";
-import { listWorkspaces } from "../../lib/git/cleanup-workspaces";
-import { getRunDetailOrThrow } from "../../lib/runs/get-run-or-throw";
-import { estimateAttemptUsd } from "../../lib/tasks/coder-attempts";
-import { useScriptedModel } from "../agent-fixtures";
+import { describeRunEvent } from "@/lib/client/run-events";
+import { db } from "@/lib/db";
+import { listWorkspaces } from "@/lib/git/workspace";
+import { getRunDetailOrThrow } from "@/lib/runs/read-runs";
+import { estimateAttemptUsd } from "@/lib/tasks/coder-attempts";
+import { useScriptedModel } from "@/test/agent-fixtures";
 import {
   farewellTask, farewellTest, greeterRepo, plannerSubmits, requestRun, reviewerFollowsTests, roleOf, sessionStarts, startFactoryWorld, startFlowEngine, taskMessageOf, writes,
   type FactoryWorld, type RoleScript,

@@ -2,8 +2,8 @@
 // the local GitHub (check runs with output and annotations, check_suite.completed events).
 // Real time (timeScale 1): the CI wait's re-check timer must not fire during the test.
 import { afterEach, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import type { FakePush } from "../fake-github";
+import { db } from "@/lib/db";
+import type { FakePush } from "@/test/fake-github";
 import { greetingTask, plannerSubmits, requestRun, sessionStarts, startFactoryWorld, startFlowEngine, taskMessageOf, writes, type FactoryWorld } from "./factory-flow-fixtures";
 
 const { harness, finishedRunSpec } = await startFlowEngine({ runTimeoutMs: 240_000, timeScale: 1 });

@@ -2,10 +2,10 @@
 // 2. The scripted fixer only gets it right on the strong model; the requests the scripted server
 // received show exactly when the role moved up, and the run detail and Slack report what it cost.
 import { afterEach, describe, expect, it } from "vitest";
-import { describeRunEvent } from "../../lib/client/describe-run-event";
-import { db } from "../../lib/db";
-import { getRunDetailOrThrow } from "../../lib/runs/get-run-or-throw";
-import { scriptedModel, useScriptedModel } from "../agent-fixtures";
+import { describeRunEvent } from "@/lib/client/run-events";
+import { db } from "@/lib/db";
+import { getRunDetailOrThrow } from "@/lib/runs/read-runs";
+import { scriptedModel, useScriptedModel } from "@/test/agent-fixtures";
 import {
   farewellTask, farewellTest, greeterRepo, plannerSubmits, requestRun, reviewerFollowsTests, roleOf, sessionStarts, startFactoryWorld, startFlowEngine, writes,
   type FactoryWorld, type RoleScript,

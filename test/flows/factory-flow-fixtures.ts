@@ -1,16 +1,16 @@
 // A whole factory against local stand-ins: the fake GitHub (REST + git over HTTP), the
 // scripted model server playing every role, and the real database. Used by flow tests.
 import { afterAll } from "vitest";
-import { db } from "../../lib/db";
-import { createRun } from "../../lib/runs/create-run";
-import { resetEnvCache } from "../../lib/env";
-import { startFakeGitHub } from "../fake-github";
-import { pointAppAtFakeGitHub } from "../fake-github-fixtures";
-import { startFakeSlack } from "../fake-slack";
-import { createInngestHarness, type HarnessOptions } from "../inngest-harness";
-import { lastToolResults, startScriptedLlmServer, type RecordedRequest, type ScriptedTurn } from "../scripted-llm-server";
-import { scriptedModel, useScriptedModel } from "../agent-fixtures";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { createRun } from "@/lib/runs/create-run";
+import { resetEnvCache } from "@/lib/env";
+import { startFakeGitHub } from "@/test/fake-github";
+import { pointAppAtFakeGitHub } from "@/test/fake-github-fixtures";
+import { startFakeSlack } from "@/test/fake-slack";
+import { createInngestHarness, type HarnessOptions } from "@/test/inngest-harness";
+import { lastToolResults, startScriptedLlmServer, type RecordedRequest, type ScriptedTurn } from "@/test/scripted-llm-server";
+import { scriptedModel, useScriptedModel } from "@/test/agent-fixtures";
+import { secretCanaries } from "@/test/secret-canaries";
 
 /**
  * The engine a flow test drives: the in-process Inngest harness with every workflow function
@@ -20,7 +20,7 @@ import { secretCanaries } from "../secret-canaries";
 export async function startFlowEngine(options: Pick<HarnessOptions, "runTimeoutMs" | "timeScale">) {
   const harness = await createInngestHarness({ maxAttempts: 2, ...options });
   process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
-  const { functions } = await import("../../workflows");
+  const { functions } = await import("@/workflows");
   harness.register(...functions);
   const slack = await startFakeSlack();
   process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;

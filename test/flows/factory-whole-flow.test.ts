@@ -2,12 +2,12 @@
 // (coder, PR, sandboxed tests, review) → run.finished → the Slack report. Everything real but
 // the outside world: local GitHub, scripted model, local Slack, in-process Inngest harness.
 import { describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { findCanaries, secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { findCanaries, secretCanaries } from "@/test/secret-canaries";
 import { startFactoryWorld, startFlowEngine, type RoleScript } from "./factory-flow-fixtures";
 
 const { harness, slack } = await startFlowEngine({ runTimeoutMs: 120_000 });
-const runsRoute = await import("../../app/api/runs/route");
+const runsRoute = await import("@/app/api/runs/route");
 
 const roles: Record<string, RoleScript> = {
   planner: () => ({

@@ -2,8 +2,8 @@
 // run-task), the local GitHub, the scripted model and the real sandbox. Each test asserts what
 // the model was told, from the request bodies the scripted server received.
 import { afterEach, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { getRunDetailOrThrow } from "../../lib/runs/get-run-or-throw";
+import { db } from "@/lib/db";
+import { getRunDetailOrThrow } from "@/lib/runs/read-runs";
 import {
   farewellTask, farewellTest, greeterRepo, lastToolResults, plannerSubmits, requestRun, reviewerFollowsTests, roleOf, sessionStarts, startFactoryWorld, startFlowEngine,
   taskMessageOf, testerAddsNothing, turnOf, writes, type FactoryWorld, type RoleScript,

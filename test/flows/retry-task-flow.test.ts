@@ -3,16 +3,16 @@
 // factory/task.retry.requested through the app's Inngest client to the in-process harness,
 // retry-task works the task again on its existing branch and PR, and the run ends succeeded.
 import { afterEach, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { secretCanaries } from "@/test/secret-canaries";
 import {
   greetingTask, plannerSubmits, requestRun, reviewerWantsExactHello, sessionStarts, startFactoryWorld, startFlowEngine, taskMessageOf, testerAddsNothing, writes,
   type FactoryWorld, type RoleScript,
 } from "./factory-flow-fixtures";
 
 const { harness } = await startFlowEngine({ runTimeoutMs: 180_000 });
-const retryRoute = await import("../../app/api/runs/[id]/tasks/[key]/retry/route");
-const loginRoute = await import("../../app/api/auth/login/route");
+const retryRoute = await import("@/app/api/runs/[id]/tasks/[key]/retry/route");
+const loginRoute = await import("@/app/api/auth/login/route");
 
 const appOrigin = "http://localhost:3000"; // FACTORY_PUBLIC_URL's default
 const bearer = { authorization: `Bearer ${secretCanaries.FACTORY_API_TOKEN}` };

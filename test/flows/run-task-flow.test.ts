@@ -2,8 +2,8 @@
 // start (createRun, run-spec, a planner) in the in-process Inngest harness: coder, push, draft
 // PR, real tests in the sandbox, review, fixer, and convergence to a ready PR.
 import { afterEach, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { findCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { findCanaries } from "@/test/secret-canaries";
 import {
   greetingTask, plannerSubmits, requestRun, reviewerWantsExactHello, sessionStarts, startFactoryWorld, startFlowEngine, taskMessageOf, testerAddsNothing, writes,
   type FactoryWorld, type RoleScript,

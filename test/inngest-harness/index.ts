@@ -17,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import type { InngestFunction } from "inngest";
 import { Inngest } from "inngest";
-import { startFakeInngestEventApi, type ReceivedEvent as IncomingEvent } from "../fake-inngest-event-api";
+import { startFakeInngestEventApi, type ReceivedEvent as IncomingEvent } from "@/test/fake-inngest-event-api";
 import { evaluateKey, type HarnessEvent, matchesEventName, matchesExpression } from "./matcher";
 import { type HarnessRun, type RunHost, type RunStatus, startRun, type Waiter } from "./run-loop";
 

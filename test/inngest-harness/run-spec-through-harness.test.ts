@@ -3,17 +3,17 @@
 // harness runs it in this process with a real planner session (scripted model, local GitHub).
 // run-task is a stand-in here (test/flows covers the real one); state is checked in Postgres.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { plannerSubmits, startFactoryWorld } from "../flows/factory-flow-fixtures";
-import { secretCanaries } from "../secret-canaries";
+import { db } from "@/lib/db";
+import { plannerSubmits, startFactoryWorld } from "@/test/flows/factory-flow-fixtures";
+import { secretCanaries } from "@/test/secret-canaries";
 import { createInngestHarness } from "./index";
 
 const harness = await createInngestHarness({ maxAttempts: 2 });
 process.env.INNGEST_DEV = harness.eventApiUrl; // before lib/inngest.ts is loaded
 const { inngest } = await import("@/lib/inngest");
-const { runSpec } = await import("../../workflows/functions/run-spec");
-const runsRoute = await import("../../app/api/runs/route");
-const cancelRoute = await import("../../app/api/runs/[id]/cancel/route");
+const { runSpec } = await import("@/workflows/functions/run-spec");
+const runsRoute = await import("@/app/api/runs/route");
+const cancelRoute = await import("@/app/api/runs/[id]/cancel/route");
 
 const invoked: string[] = [];
 let holdTask: { key: string; released: Promise<void> } | undefined;

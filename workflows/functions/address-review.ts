@@ -5,20 +5,14 @@
 // reply with what changed, the test result and the cost, and release the branch.
 import { NonRetriableError } from "inngest";
 import { z } from "zod";
-import type { SessionOutcome } from "../../lib/agents/session-outcome";
-import { submitReviewInput } from "../../lib/agents/terminal-tools";
-import { readWriteAccess } from "../../lib/github/read-write-access";
-import { answerHumanFeedback } from "../../lib/tasks/answer-human-feedback";
-import { cleanupFollowUpWorkspaces, failFollowUp, isFollowUpQueuedBehind, readFollowUpLease, recordFollowUp, renewFollowUpLease, startFollowUp } from "../../lib/tasks/follow-up";
-import {
-  noteFollowUpOnStatusComment, publishFollowUpReview, startFollowUpFixer, startFollowUpReviewer, testFollowUpChange,
-} from "../../lib/tasks/follow-up-sessions";
-import { feedbackSourceKey, loadHumanFeedback, type FeedbackSource } from "../../lib/tasks/load-human-feedback";
-import { branchLeaseTtlMs, holdBranchLease, releaseBranchLease } from "../branch-lease-steps";
+import type { SessionOutcome } from "@/lib/agents/agent-session";
+import { submitReviewInput } from "@/lib/agents/roles";
+import { readWriteAccess } from "@/lib/github/repository";
+import { answerHumanFeedback, feedbackSourceKey, loadHumanFeedback, type FeedbackSource } from "@/lib/tasks/human-feedback";
+import { cleanupFollowUpWorkspaces, failFollowUp, isFollowUpQueuedBehind, readFollowUpLease, recordFollowUp, renewFollowUpLease, startFollowUp, noteFollowUpOnStatusComment, publishFollowUpReview, startFollowUpFixer, startFollowUpReviewer, testFollowUpChange } from "@/lib/tasks/follow-up";
+import { branchLeaseTtlMs, holdBranchLease, releaseBranchLease, runSessionSteps } from "@/workflows/task-steps";
 import { inngest } from "@/lib/inngest";
 import { githubIssueCommentCreated, githubReviewSubmitted } from "@/lib/events";
-import { runSessionSteps } from "../run-session-steps";
-
 /** Review states worth an answer; approvals and dismissals ask for nothing. */
 const answeredStates = new Set(["changes_requested", "commented"]);
 

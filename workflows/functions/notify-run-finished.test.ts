@@ -1,9 +1,9 @@
 import { InngestTestEngine } from "@inngest/test";
 import { describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { runPageUrl } from "../../lib/runs/to-run-dto";
-import { useFakeSlack, useSlackWebhookUrl } from "../../test/slack-fixtures";
-import { seedFinishedRun } from "../../test/seed-finished-run";
+import { db } from "@/lib/db";
+import { runPageUrl } from "@/lib/runs/to-run-dto";
+import { useFakeSlack, useSlackWebhookUrl } from "@/test/slack-fixtures";
+import { seedFinishedRun } from "@/test/seed-finished-run";
 import { notifyRunFinished } from "./notify-run-finished";
 
 const slack = await useFakeSlack();

@@ -1,9 +1,9 @@
 // Tells Slack how a run ended. Retried with Inngest's backoff; a Slack failure is recorded on
 // the run's Notification and events but never changes the run, which has already finished.
 import { NonRetriableError, RetryAfterError } from "inngest";
-import { buildRunReport } from "../../lib/slack/build-run-report";
-import { deliverRunReport } from "../../lib/slack/deliver-run-report";
-import { SlackDeliveryError } from "../../lib/slack/post-slack-message";
+import { buildRunReport } from "@/lib/slack/build-run-report";
+import { deliverRunReport } from "@/lib/slack/deliver-run-report";
+import { SlackDeliveryError } from "@/lib/slack/slack-message";
 import { inngest } from "@/lib/inngest";
 import { runFinished } from "@/lib/events";
 

@@ -2,8 +2,8 @@
 // pending and its run back to running): run-task picks up the task's existing branch and pull
 // request (beginTask and openTaskPullRequest are idempotent), within what is left of the run's
 // budget. Then the run is concluded again from all its tasks and announced, as run-spec does.
-import { concludeRun, finishRun } from "../../lib/runs/run-lifecycle";
-import { requeueReadySkippedTasks } from "../../lib/tasks/retry-task";
+import { concludeRun, finishRun } from "@/lib/runs/run-lifecycle";
+import { requeueReadySkippedTasks } from "@/lib/tasks/retry-task";
 import { inngest } from "@/lib/inngest";
 import { runCancelled, runFinished, taskRetryRequested } from "@/lib/events";
 import { runTask, type TaskOutcome } from "./run-task";

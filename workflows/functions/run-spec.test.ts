@@ -2,8 +2,8 @@
 // mocked per task; the whole flow through run-task is covered in test/flows.
 import { InngestTestEngine } from "@inngest/test";
 import { afterEach, describe, expect, it } from "vitest";
-import { db } from "../../lib/db";
-import { plannerSubmits, startFactoryWorld } from "../../test/flows/factory-flow-fixtures";
+import { db } from "@/lib/db";
+import { plannerSubmits, startFactoryWorld } from "@/test/flows/factory-flow-fixtures";
 import { runSpec } from "./run-spec";
 
 let world: Awaited<ReturnType<typeof startFactoryWorld>> | undefined;

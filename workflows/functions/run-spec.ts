@@ -1,15 +1,14 @@
 // Runs one spec end to end: plan it into tasks, work the tasks in dependency waves (each wave
 // in parallel, one run-task per task), then set the final status and announce it.
-import { submitPlanInput } from "../../lib/agents/terminal-tools";
-import { concludeRun, finishRun, startRun } from "../../lib/runs/run-lifecycle";
-import { ensureRepositoryProfile } from "../../lib/repositories/repository-profile";
-import { loadRunContextOrThrow } from "../../lib/tasks/load-work-context";
-import { persistPlan } from "../../lib/tasks/persist-plan";
-import { setTaskStatus } from "../../lib/tasks/set-task-status";
-import { startPlanner } from "../../lib/tasks/start-role-session";
+import { submitPlanInput } from "@/lib/agents/roles";
+import { concludeRun, finishRun, startRun } from "@/lib/runs/run-lifecycle";
+import { ensureRepositoryProfile } from "@/lib/repositories/repository-profile";
+import { loadRunContextOrThrow, startPlanner } from "@/lib/tasks/role-sessions";
+import { persistPlan } from "@/lib/tasks/plan";
+import { setTaskStatus } from "@/lib/tasks/task-status";
 import { inngest } from "@/lib/inngest";
 import { runCancelled, runFinished, runRequested } from "@/lib/events";
-import { runSessionSteps } from "../run-session-steps";
+import { runSessionSteps } from "@/workflows/task-steps";
 import { runTask, taskOutcomeSchema, type TaskOutcome } from "./run-task";
 
 export const runSpec = inngest.createFunction(

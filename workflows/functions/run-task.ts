@@ -7,34 +7,19 @@
 // climb their model ladders after the run's escalateAfter iterations without converging.
 import { invoke } from "inngest";
 import { z } from "zod";
-import type { SessionOutcome } from "../../lib/agents/session-outcome";
-import { submitReviewInput } from "../../lib/agents/terminal-tools";
-import { buildBranchName } from "../../lib/git/build-branch-name";
-import { openTaskPullRequest } from "../../lib/github/open-task-pull-request";
-import { beginTask } from "../../lib/tasks/begin-task";
-import { branchLeaseKey } from "../../lib/tasks/branch-lease";
-import { loadTaskContextOrThrow } from "../../lib/tasks/load-work-context";
-import { markTaskReady } from "../../lib/tasks/mark-task-ready";
-import { cleanupTaskWorkspaces } from "../../lib/tasks/cleanup-task-workspaces";
-import { deleteLeftoverAttemptBranches, planCoderAttempts } from "../../lib/tasks/coder-attempts";
-import { publishTaskReview } from "../../lib/tasks/publish-task-review";
-import { noCiLine, type TaskCi } from "../../lib/tasks/read-task-ci";
-import { readTaskDiff } from "../../lib/tasks/read-task-diff";
-import { recordTaskIteration } from "../../lib/tasks/record-task-iteration";
-import { runTaskChecks } from "../../lib/tasks/run-task-checks";
-import { setTaskStatus } from "../../lib/tasks/set-task-status";
-import { describeTask, startRoleSession } from "../../lib/tasks/start-role-session";
-import { syncTaskBranch } from "../../lib/tasks/sync-task-branch";
-import { updateTaskStatusComment } from "../../lib/tasks/update-task-status-comment";
-import { judgeFailToPass, type FailOnBaseProof } from "../../lib/testing";
-import { holdBranchLease, releaseBranchLease } from "../branch-lease-steps";
-import { waitForCi } from "../ci-steps";
+import type { SessionOutcome } from "@/lib/agents/agent-session";
+import { submitReviewInput } from "@/lib/agents/roles";
+import { buildBranchName } from "@/lib/git/branches";
+import { openTaskPullRequest } from "@/lib/github/pull-requests";
+import { beginTask, markTaskReady, setTaskStatus, updateTaskStatusComment } from "@/lib/tasks/task-status";
+import { branchLeaseKey, cleanupTaskWorkspaces, syncTaskBranch } from "@/lib/tasks/task-branch";
+import { loadTaskContextOrThrow, describeTask, startRoleSession } from "@/lib/tasks/role-sessions";
+import { deleteLeftoverAttemptBranches, planCoderAttempts } from "@/lib/tasks/coder-attempts";
+import { publishTaskReview, noCiLine, type TaskCi, readTaskDiff, recordTaskIteration, runTaskChecks } from "@/lib/tasks/iteration";
+import { judgeFailToPass, type FailOnBaseProof } from "@/lib/testing/test-results";
+import { holdBranchLease, releaseBranchLease, waitForCi, runCoderAttemptSteps, runSessionSteps, runTesterSteps } from "@/workflows/task-steps";
 import { inngest } from "@/lib/inngest";
 import { runCancelled } from "@/lib/events";
-import { runCoderAttemptSteps } from "../coder-attempts-steps";
-import { runSessionSteps } from "../run-session-steps";
-import { runTesterSteps } from "../tester-steps";
-
 const runTaskInput = z.object({ runId: z.string(), taskId: z.string() });
 
 /** What run-spec gets back from invoking run-task (JSON across the step boundary, so validated there). */

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { InsightsView } from "../../../components/insights/insights-view";
-import { isActiveSession } from "../../../lib/auth/session";
-import { sessionCookieName } from "../../../lib/auth/session-cookie";
-import { AppError } from "../../../lib/errors";
-import { getInsights, insightsQuery } from "../../../lib/insights/get-insights";
+import { InsightsView } from "@/components/insights/insights-view";
+import { isActiveSession } from "@/lib/auth/session";
+import { sessionCookieName } from "@/lib/auth/session-cookie";
+import { AppError } from "@/lib/errors";
+import { getInsights, insightsQuery } from "@/lib/insights/get-insights";
 
 export const metadata: Metadata = { title: "Insights" };
 

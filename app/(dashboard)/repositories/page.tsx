@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { RepositoriesView } from "../../../components/repositories/repositories-view";
+import { RepositoriesView } from "@/components/repositories/repositories-view";
 
 export const metadata: Metadata = { title: "Repositories" };
 

@@ -3,8 +3,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../../../lib/env";
-import { findCanaries, secretCanaries } from "../../../test/secret-canaries";
+import { resetEnvCache } from "@/lib/env";
+import { findCanaries, secretCanaries } from "@/test/secret-canaries";
 
 let registeredApps: { name: string; url: string; error: string | null }[] = [];
 const engine = http.createServer((request, response) => {

@@ -1,5 +1,5 @@
-import { authenticateRequest } from "../../../lib/auth/session";
-import { checkHealth } from "../../../lib/check-health";
+import { authenticateRequest } from "@/lib/auth/session";
+import { checkHealth } from "@/lib/check-health";
 import { inngestEngineTarget } from "@/lib/inngest";
 
 export const dynamic = "force-dynamic";

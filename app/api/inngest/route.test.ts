@@ -4,7 +4,7 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../../../lib/env";
+import { resetEnvCache } from "@/lib/env";
 
 const signingKey = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const registrations: { url: string }[] = [];

@@ -1,5 +1,5 @@
 import { serve } from "inngest/next";
-import { functions } from "../../../workflows";
+import { functions } from "@/workflows";
 import { inngest, inngestServeOrigin, inngestServePath } from "@/lib/inngest";
 
 // The origin is fixed (never the request's Host), and with keys a sync must be signed by the engine.

@@ -1,6 +1,6 @@
-import { authenticateRequest } from "../../../lib/auth/session";
-import { handleRoute } from "../../../lib/http";
-import { getInsights, insightsQuery } from "../../../lib/insights/get-insights";
+import { authenticateRequest } from "@/lib/auth/session";
+import { handleRoute } from "@/lib/http";
+import { getInsights, insightsQuery } from "@/lib/insights/get-insights";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { authenticateRequest } from "../../../lib/auth/session";
-import { handleRoute } from "../../../lib/http";
-import { listRepositoryProfiles } from "../../../lib/repositories/repository-profile";
-import type { RepositoryListDto } from "../../../lib/repositories/repository-profile-schema";
+import { authenticateRequest } from "@/lib/auth/session";
+import { handleRoute } from "@/lib/http";
+import { listRepositoryProfiles } from "@/lib/repositories/repository-profile";
+import type { RepositoryListDto } from "@/lib/repositories/repository-profile-schema";
 
 export const dynamic = "force-dynamic";
 

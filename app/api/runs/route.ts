@@ -1,8 +1,8 @@
-import { authenticateRequest } from "../../../lib/auth/session";
-import { handleRoute, readJsonBody } from "../../../lib/http";
-import { createRun } from "../../../lib/runs/create-run";
-import { createRunInput } from "../../../lib/runs/create-run-input";
-import { listRuns, listRunsQuery } from "../../../lib/runs/list-runs";
+import { authenticateRequest } from "@/lib/auth/session";
+import { handleRoute, readJsonBody } from "@/lib/http";
+import { createRun } from "@/lib/runs/create-run";
+import { createRunInput } from "@/lib/runs/create-run-input";
+import { listRuns, listRunsQuery } from "@/lib/runs/read-runs";
 import { inngest, inngestEventApiUrl } from "@/lib/inngest";
 import { runRequested } from "@/lib/events";
 

@@ -4,10 +4,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findCanaries } from "../../../test/secret-canaries";
-import { runWorkspaceTool, workspaceToolSchemas } from "./index";
-import { searchFiles } from "./search-files";
-import { commitAll } from "../../git/commit-all";
+import { findCanaries } from "@/test/secret-canaries";
+import { runWorkspaceTool, workspaceToolSchemas } from "./workspace-tools";
+import { searchFiles } from "./file-tools";
+import { commitAll } from "@/lib/git/branches";
 
 let root: string;
 let workspace: string;

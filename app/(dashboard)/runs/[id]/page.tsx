@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { RunView } from "../../../../components/runs/run-view";
+import { RunView } from "@/components/runs/run-view";
 
 export const metadata: Metadata = { title: "Run" };
 

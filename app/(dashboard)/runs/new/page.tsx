@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { NewRunForm } from "../../../../components/runs/new-run-form";
-import { isActiveSession } from "../../../../lib/auth/session";
-import { sessionCookieName } from "../../../../lib/auth/session-cookie";
-import { toRerunPrefill, type NewRunPrefill } from "../../../../lib/client/rerun";
-import { AppError } from "../../../../lib/errors";
-import { getRunDetailOrThrow } from "../../../../lib/runs/get-run-or-throw";
+import { NewRunForm } from "@/components/runs/new-run-form";
+import { isActiveSession } from "@/lib/auth/session";
+import { sessionCookieName } from "@/lib/auth/session-cookie";
+import { toRerunPrefill, type NewRunPrefill } from "@/lib/client/rerun";
+import { AppError } from "@/lib/errors";
+import { getRunDetailOrThrow } from "@/lib/runs/read-runs";
 
 export const metadata: Metadata = { title: "New run" };
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { assertLoginAllowed, clearLoginFailures, loginClientKey, recordLoginFailure } from "../../../../lib/auth/login-throttle";
-import { assertJsonContentType, assertSameOriginRequest } from "../../../../lib/auth/same-origin";
-import { createSession, isSecureCookieNeeded, isValidApiToken } from "../../../../lib/auth/session";
-import { buildSessionCookie } from "../../../../lib/auth/session-cookie";
-import { AppError } from "../../../../lib/errors";
-import { handleRoute, readJsonBody } from "../../../../lib/http";
+import { assertLoginAllowed, clearLoginFailures, loginClientKey, recordLoginFailure } from "@/lib/auth/login-throttle";
+import { assertJsonContentType, assertSameOriginRequest } from "@/lib/auth/session";
+import { createSession, isSecureCookieNeeded, isValidApiToken } from "@/lib/auth/session";
+import { buildSessionCookie } from "@/lib/auth/session-cookie";
+import { AppError } from "@/lib/errors";
+import { handleRoute, readJsonBody } from "@/lib/http";
 
 const loginInput = z.object({ token: z.string({ message: "is required" }).min(1, { message: "is required" }).max(512) });
 

@@ -1,7 +1,7 @@
-import { assertJsonContentType, assertSameOriginRequest } from "../../../../lib/auth/same-origin";
-import { isSecureCookieNeeded, revokeSession } from "../../../../lib/auth/session";
-import { buildClearedSessionCookie, readSessionCookie } from "../../../../lib/auth/session-cookie";
-import { handleRoute } from "../../../../lib/http";
+import { assertJsonContentType, assertSameOriginRequest } from "@/lib/auth/session";
+import { isSecureCookieNeeded, revokeSession } from "@/lib/auth/session";
+import { buildClearedSessionCookie, readSessionCookie } from "@/lib/auth/session-cookie";
+import { handleRoute } from "@/lib/http";
 
 export async function POST(request: Request) {
   return handleRoute(async () => {

@@ -1,5 +1,5 @@
-import { authenticateRequest } from "../../../../lib/auth/session";
-import { handleRoute } from "../../../../lib/http";
+import { authenticateRequest } from "@/lib/auth/session";
+import { handleRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

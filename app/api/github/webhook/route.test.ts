@@ -4,11 +4,11 @@
 import { createHmac } from "node:crypto";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "../../../../lib/db";
-import { resetEnvCache } from "../../../../lib/env";
-import { startFakeGitHub, type FakeGitHub } from "../../../../test/fake-github/index";
-import { startFakeInngestEventApi } from "../../../../test/fake-inngest-event-api";
-import { findCanaries, secretCanaries } from "../../../../test/secret-canaries";
+import { db } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import { startFakeGitHub, type FakeGitHub } from "@/test/fake-github";
+import { startFakeInngestEventApi } from "@/test/fake-inngest-event-api";
+import { findCanaries, secretCanaries } from "@/test/secret-canaries";
 
 type Example = Record<string, any>;
 const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as { name: string; examples: Example[] }[];
@@ -25,7 +25,7 @@ let runId: string;
 // The Inngest client reads its engine URL when first imported, so the route is imported after
 // INNGEST_DEV points at the local Event API, as the app's env would before start-up.
 let POST: typeof import("./route").POST;
-let handleWebhook: typeof import("../../../../lib/github/handle-webhook").handleWebhook;
+let handleWebhook: typeof import("@/lib/github/handle-webhook").handleWebhook;
 
 let lastReviewId = 900_000;
 
@@ -54,7 +54,7 @@ beforeAll(async () => {
   process.env.GITHUB_API_URL = gh.apiUrl;
   resetEnvCache();
   ({ POST } = await import("./route"));
-  ({ handleWebhook } = await import("../../../../lib/github/handle-webhook"));
+  ({ handleWebhook } = await import("@/lib/github/handle-webhook"));
   const repository = await db.repository.create({ data: { owner: "Codertocat", name: "Hello-World" } });
   const run = await db.run.create({ data: { title: "Greeting", spec: "Add a greeting", repositoryId: repository.id, budgetUsd: 10, spentUsd: 3.5 } });
   runId = run.id;

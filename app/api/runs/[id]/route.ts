@@ -1,6 +1,6 @@
-import { authenticateRequest } from "../../../../lib/auth/session";
-import { handleRoute } from "../../../../lib/http";
-import { getRunDetailOrThrow } from "../../../../lib/runs/get-run-or-throw";
+import { authenticateRequest } from "@/lib/auth/session";
+import { handleRoute } from "@/lib/http";
+import { getRunDetailOrThrow } from "@/lib/runs/read-runs";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
-import { authenticateRequest } from "../../../../../lib/auth/session";
-import { handleRoute, readJsonBody } from "../../../../../lib/http";
-import { getRepositoryProfileOrThrow, updateRepositoryProfile } from "../../../../../lib/repositories/repository-profile";
-import { repositoryRefInput, updateRepositoryProfileInput } from "../../../../../lib/repositories/repository-profile-schema";
+import { authenticateRequest } from "@/lib/auth/session";
+import { handleRoute, readJsonBody } from "@/lib/http";
+import { getRepositoryProfileOrThrow, updateRepositoryProfile } from "@/lib/repositories/repository-profile";
+import { repositoryRefInput, updateRepositoryProfileInput } from "@/lib/repositories/repository-profile-schema";
 
 export const dynamic = "force-dynamic";
 

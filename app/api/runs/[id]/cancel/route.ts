@@ -1,6 +1,6 @@
-import { authenticateRequest } from "../../../../../lib/auth/session";
-import { handleRoute } from "../../../../../lib/http";
-import { cancelRun } from "../../../../../lib/runs/run-lifecycle";
+import { authenticateRequest } from "@/lib/auth/session";
+import { handleRoute } from "@/lib/http";
+import { cancelRun } from "@/lib/runs/run-lifecycle";
 import { inngest } from "@/lib/inngest";
 import { runCancelled, runFinished } from "@/lib/events";
 

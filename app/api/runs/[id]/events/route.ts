@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { authenticateRequest } from "../../../../../lib/auth/session";
-import { AppError } from "../../../../../lib/errors";
-import { handleRoute } from "../../../../../lib/http";
-import { getRunStatusOrThrow } from "../../../../../lib/runs/get-run-or-throw";
-import { streamRunEvents } from "../../../../../lib/runs/stream-run-events";
+import { authenticateRequest } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { handleRoute } from "@/lib/http";
+import { getRunStatusOrThrow } from "@/lib/runs/read-runs";
+import { streamRunEvents } from "@/lib/runs/run-events";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { buttonClasses } from "../../../../../../components/ui/button";
-import { Card } from "../../../../../../components/ui/card";
+import { buttonClasses } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
 
 export default function TaskNotFound() {
   return (

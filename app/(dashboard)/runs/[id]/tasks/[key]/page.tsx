@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { TaskView } from "../../../../../../components/tasks/task-view";
-import { isActiveSession } from "../../../../../../lib/auth/session";
-import { sessionCookieName } from "../../../../../../lib/auth/session-cookie";
-import { AppError } from "../../../../../../lib/errors";
-import { formatUsd } from "../../../../../../lib/client/format";
-import { getTaskDetailOrThrow, getTaskHeadline } from "../../../../../../lib/runs/get-task-detail-or-throw";
+import { TaskView } from "@/components/tasks/task-view";
+import { isActiveSession } from "@/lib/auth/session";
+import { sessionCookieName } from "@/lib/auth/session-cookie";
+import { AppError } from "@/lib/errors";
+import { formatUsd } from "@/lib/client/format";
+import { getTaskDetailOrThrow, getTaskHeadline } from "@/lib/runs/get-task-detail-or-throw";
 
 type Params = { params: Promise<{ id: string; key: string }> };
 
