@@ -32,6 +32,20 @@ export type ProfileCommandName = (typeof profileCommandNames)[number];
 export const maxFollowUpBudgetUsd = 1000;
 export const maxCoderAttempts = 8;
 
+/** A whole-number field from `min` to `max`; each violation's message names the rule. */
+export function wholeNumberField(min: number, max: number) {
+  return z
+    .number({ message: `must be a whole number from ${min} to ${max}` })
+    .int({ message: `must be a whole number from ${min} to ${max}` })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
+}
+
+/** An amount of US dollars, more than 0 and at most `max`. */
+export function usdField(max: number) {
+  return z.number({ message: "must be a number of US dollars" }).gt(0, { message: "must be more than 0" }).max(max, { message: `must be at most ${max}` });
+}
+
 /**
  * PUT /api/repositories/:owner/:name. Fields left out keep their value; a command set to ""
  * or null means "none" (e.g. no test step). Any edit makes the profile a user profile, which
@@ -45,17 +59,8 @@ export const updateRepositoryProfileInput = z
     typecheckCommand: commandField.nullable().optional(),
     buildCommand: commandField.nullable().optional(),
     hasCi: z.boolean({ message: "must be true or false" }).optional(),
-    followUpBudgetUsd: z
-      .number({ message: "must be a number of US dollars" })
-      .gt(0, { message: "must be more than 0" })
-      .max(maxFollowUpBudgetUsd, { message: `must be at most ${maxFollowUpBudgetUsd}` })
-      .optional(),
-    coderAttempts: z
-      .number({ message: "must be a whole number" })
-      .int({ message: "must be a whole number" })
-      .min(1, { message: "must be at least 1" })
-      .max(maxCoderAttempts, { message: `must be at most ${maxCoderAttempts}` })
-      .optional(),
+    followUpBudgetUsd: usdField(maxFollowUpBudgetUsd).optional(),
+    coderAttempts: wholeNumberField(1, maxCoderAttempts).optional(),
   })
   .strict()
   .refine((input) => Object.values(input).some((value) => value !== undefined), { message: "must set at least one field" });

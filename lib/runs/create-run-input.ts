@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { repositoryFullName } from "@/lib/github/repository-name";
 import { agentRoles, isModelRef, modelRefFormat } from "@/lib/llm/model-ref";
-import { commandField } from "@/lib/repositories/repository-profile-schema";
+import { commandField, maxCoderAttempts, usdField, wholeNumberField } from "@/lib/repositories/repository-profile-schema";
 
 const modelRef = z.string().refine(isModelRef, { message: `must be ${modelRefFormat}` });
 
@@ -10,16 +10,8 @@ export const createRunInput = z.object({
   repo: repositoryFullName,
   title: z.string({ message: "is required" }).trim().min(1, { message: "must not be empty" }).max(200, { message: "must be at most 200 characters" }),
   spec: z.string({ message: "is required" }).min(1, { message: "must not be empty" }).max(100_000, { message: "must be at most 100000 characters" }),
-  budgetUsd: z
-    .number({ message: "must be a number of US dollars" })
-    .gt(0, { message: "must be more than 0" })
-    .max(10_000, { message: "must be at most 10000" }),
-  maxIterations: z
-    .number({ message: "must be a whole number" })
-    .int({ message: "must be a whole number" })
-    .min(1, { message: "must be at least 1" })
-    .max(20, { message: "must be at most 20" })
-    .default(3),
+  budgetUsd: usdField(10_000),
+  maxIterations: wholeNumberField(1, 20).default(3),
   /**
    * Per-role overrides of the configured models, e.g. { "reviewer": "anthropic:claude-opus-4-7" }.
    * A list is tried in order: the coder's attempts take its models in turn, and any role climbs
@@ -44,19 +36,9 @@ export const createRunInput = z.object({
     .strict()
     .optional(),
   /** Best-of-N: coder sessions per task's first pass (1-8); left out uses the repository's default. */
-  coderAttempts: z
-    .number({ message: "must be a whole number from 1 to 8" })
-    .int({ message: "must be a whole number from 1 to 8" })
-    .min(1, { message: "must be at least 1" })
-    .max(8, { message: "must be at most 8" })
-    .optional(),
+  coderAttempts: wholeNumberField(1, maxCoderAttempts).optional(),
   /** Iterations without converging before a role with a list of models moves to the next one. */
-  escalateAfter: z
-    .number({ message: "must be a whole number of iterations" })
-    .int({ message: "must be a whole number of iterations" })
-    .min(1, { message: "must be at least 1" })
-    .max(20, { message: "must be at most 20" })
-    .optional(),
+  escalateAfter: wholeNumberField(1, 20).optional(),
   /** Per-run overrides of the repository profile: "" runs no such step; left out uses the profile. */
   testCommand: commandField.optional(),
   setupCommand: commandField.optional(),
