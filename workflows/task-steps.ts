@@ -1,5 +1,5 @@
 // Durable step sequences the task workflows share: sessions, CI waits, the tester, branch leases and coder attempts.
-import type { GetStepTools } from "inngest";
+import { NonRetriableError, type GetStepTools } from "inngest";
 import { sessionOutcomeSchema, type SessionOutcome } from "@/lib/agents/agent-session";
 import { submitReviewInput } from "@/lib/agents/roles";
 import { githubCheckSuiteCompleted, branchReleased } from "@/lib/events";
@@ -8,7 +8,7 @@ import { adoptWinningAttempt, checkCoderAttempt, rankAttempts, recordAttemptsOut
 import { ciTimedOutLine, readTaskCi, type TaskCi, proveTesterTests, type TestOverlay } from "@/lib/tasks/iteration";
 import { runSessionChunk, type TaskContext, attemptCheckoutKey, taskCheckoutKey, describeTask, startRoleSession } from "@/lib/tasks/role-sessions";
 import { openSessionWorkspace } from "@/lib/github/repository";
-import { acquireBranchLease, releaseBranchLease as releaseLease } from "@/lib/tasks/task-branch";
+import { acquireBranchLease, releaseBranchLease as releaseLease, type BranchLeaseRequest } from "@/lib/tasks/task-branch";
 import type { FailOnBaseProof } from "@/lib/testing/test-results";
 
 // Runs an agent session as a series of durable steps, one chunk of turns each, so a crashed
@@ -18,10 +18,21 @@ type Step = GetStepTools<typeof inngest>;
 /** More chunks than any role's turn limit allows; a guard, not a limit anyone should reach. */
 const maxChunks = 100;
 
-export async function runSessionSteps(step: Step, options: { sessionId: string; stepPrefix: string }): Promise<SessionOutcome> {
+export type SessionStepsOptions = {
+  sessionId: string;
+  stepPrefix: string;
+  /** The branch lease the caller holds: renewed before every chunk, so a long session keeps it. */
+  lease?: BranchLeaseRequest;
+};
+
+export async function runSessionSteps(step: Step, options: SessionStepsOptions): Promise<SessionOutcome> {
+  const { lease } = options;
   for (let chunk = 1; chunk <= maxChunks; chunk++) {
     const outcome = sessionOutcomeSchema.parse(
-      await step.run(`${options.stepPrefix}-chunk-${chunk}`, () => runSessionChunk({ sessionId: options.sessionId })),
+      await step.run(`${options.stepPrefix}-chunk-${chunk}`, async () => {
+        if (lease) await keepBranchLease(lease);
+        return runSessionChunk({ sessionId: options.sessionId });
+      }),
     );
     if (outcome.isDone) return outcome;
   }
@@ -36,11 +47,14 @@ export async function runSessionSteps(step: Step, options: { sessionId: string; 
 const recheckMinutes = 5;
 export const ciTimeoutMinutes = 30;
 
-export async function waitForCi(step: Step, options: { runId: string; taskId: string; sha: string; stepSuffix: string }): Promise<TaskCi> {
+export async function waitForCi(step: Step, options: { runId: string; taskId: string; sha: string; stepSuffix: string; lease?: BranchLeaseRequest }): Promise<TaskCi> {
   if (!/^[0-9a-f]{40}$/.test(options.sha)) throw new Error(`Not a commit sha: ${options.sha}`);
   const rounds = ciTimeoutMinutes / recheckMinutes;
   for (let round = 1; round <= rounds + 1; round++) {
-    const ci = await step.run(`read-ci-${options.stepSuffix}-${round}`, () => readTaskCi(options));
+    const ci = await step.run(`read-ci-${options.stepSuffix}-${round}`, async () => {
+      if (options.lease) await keepBranchLease(options.lease);
+      return readTaskCi(options);
+    });
     if (ci.state !== "pending" || round > rounds) return ci.state === "pending" ? { state: "timed_out", failure: "", line: ciTimedOutLine(options.sha, ciTimeoutMinutes) } : ci;
     await step.waitForEvent(`wait-ci-${options.stepSuffix}-${round}`, {
       event: githubCheckSuiteCompleted,
@@ -66,9 +80,9 @@ export type TesterResult = {
 
 export async function runTesterSteps(
   step: Step,
-  options: { taskId: string; load: () => Promise<TaskContext>; branch: string; attempt?: { number: number; branch: string } },
+  options: { taskId: string; load: () => Promise<TaskContext>; branch: string; attempt?: { number: number; branch: string }; lease?: BranchLeaseRequest },
 ): Promise<TesterResult> {
-  const { taskId, load, branch, attempt } = options;
+  const { taskId, load, branch, attempt, lease } = options;
   const workspaceKey = attempt ? attemptCheckoutKey(taskId, attempt.number) : taskCheckoutKey(taskId);
   const readHead = async () => {
     const context = await load();
@@ -83,7 +97,7 @@ export async function runTesterSteps(
       const feedback = previous?.passingOnBase.length ? [{ source: "fail-to-pass", text: describeTestsPassingOnBase(previous) }] : undefined;
       return startRoleSession({ context, role: "tester", task: describeTask(context.task), branch, iteration: 1, feedback });
     });
-    const tested = await runSessionSteps(step, { sessionId: testerId, stepPrefix: `tester-${session}` });
+    const tested = await runSessionSteps(step, { sessionId: testerId, stepPrefix: `tester-${session}`, lease });
     if (tested.stopReason === "budget_exhausted") return { proof, isBudgetExhausted: true, headSha: null };
     if (tested.stopReason !== "finished") break; // no tests of its own: the loop goes on with the coder's
     proof = await step.run(`prove-tests-fail-on-base-${session}`, async () => proveTesterTests({ context: await load(), testerStartSha, attempt }));
@@ -157,6 +171,16 @@ export async function holdBranchLease(step: Step, options: HoldBranchLeaseOption
   throw new Error(`Gave up waiting for branch ${options.key} after ${maxWaits} waits; it is still held by another writer.`);
 }
 
+/**
+ * Renews a lease the caller holds, inside one of its steps. A lease that expired and went to
+ * another writer stops the work rather than let two writers change one branch.
+ */
+export async function keepBranchLease(lease: BranchLeaseRequest): Promise<void> {
+  if (!(await acquireBranchLease({ ...lease, ttlMs: branchLeaseTtlMs }))) {
+    throw new NonRetriableError(`Lost the lease of branch ${lease.key} to another writer; stopping rather than writing to the branch concurrently.`);
+  }
+}
+
 /** Lets go of the branch (if still held) and wakes the writers waiting for it. */
 export async function releaseBranchLease(step: Step, options: { key: string; holder: string; stepPrefix: string }): Promise<void> {
   await step.run(`${options.stepPrefix}-release`, () => releaseLease({ key: options.key, holder: options.holder }));
@@ -173,13 +197,13 @@ export type AttemptsResult =
 
 export async function runCoderAttemptSteps(
   step: Step,
-  options: { taskId: string; plan: CoderAttemptsPlan; hasTests: boolean; load: () => Promise<TaskContext> },
+  options: { taskId: string; plan: CoderAttemptsPlan; hasTests: boolean; load: () => Promise<TaskContext>; lease?: BranchLeaseRequest },
 ): Promise<AttemptsResult> {
   const { plan, load } = options;
   const outcomes: SessionOutcome[] = await Promise.all(
     plan.slots.map(async (slot) => {
       const sessionId = await step.run(`start-coder-attempt-${slot.attempt}`, async () => startCoderAttempt({ context: await load(), slot }));
-      return runSessionSteps(step, { sessionId, stepPrefix: `code-attempt-${slot.attempt}` });
+      return runSessionSteps(step, { sessionId, stepPrefix: `code-attempt-${slot.attempt}`, lease: options.lease });
     }),
   );
   const stopReasons = Object.fromEntries(plan.slots.map((slot, index) => [slot.attempt, outcomes[index].stopReason]));
@@ -208,7 +232,7 @@ export async function runCoderAttemptSteps(
   let leader: AttemptSlot | undefined;
   if (options.hasTests) {
     leader = finished.find((slot) => slot.attempt === rankAttempts(asCandidates(checks))[0].attempt)!;
-    const tested = await runTesterSteps(step, { taskId: options.taskId, load, branch: leader.branch, attempt: { number: leader.attempt, branch: leader.branch } });
+    const tested = await runTesterSteps(step, { taskId: options.taskId, load, branch: leader.branch, attempt: { number: leader.attempt, branch: leader.branch }, lease: options.lease });
     if (tested.isBudgetExhausted) {
       await conclude(null, asCandidates(checks));
       return { winner: null, status: "budget_exhausted", reason: "The budget ran out during the tester session." };
@@ -227,7 +251,7 @@ export async function runCoderAttemptSteps(
     const verdicts = await Promise.all(
       tied.map(async (candidate) => {
         const reviewerId = await step.run(`start-attempt-review-${candidate.attempt}`, async () => startAttemptReview({ context: await load(), check: candidate }));
-        const reviewed = await runSessionSteps(step, { sessionId: reviewerId, stepPrefix: `review-attempt-${candidate.attempt}` });
+        const reviewed = await runSessionSteps(step, { sessionId: reviewerId, stepPrefix: `review-attempt-${candidate.attempt}`, lease: options.lease });
         return reviewed.stopReason === "submitted" ? submitReviewInput.parse(reviewed.result).verdict : null;
       }),
     );

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createInngestHarness, type InngestHarness } from "@/test/inngest-harness";
-import { holdBranchLease, releaseBranchLease as releaseLeaseSteps } from "@/workflows/task-steps";
+import { NonRetriableError } from "inngest";
+import { branchLeaseTtlMs, holdBranchLease, keepBranchLease, releaseBranchLease as releaseLeaseSteps, runSessionSteps } from "@/workflows/task-steps";
 import { inngest } from "@/lib/inngest";
 import { db } from "@/lib/db";
 import { acquireBranchLease, branchLeaseKey, readBranchLeaseHolder, releaseBranchLease } from "./task-branch";
@@ -58,6 +59,23 @@ describe("branch lease", () => {
     // The crashed holder's late release does not free the new holder's lease.
     expect(await releaseBranchLease({ key, holder: "task:crashed" })).toBe(false);
     expect(await readBranchLeaseHolder(key)).not.toBeNull();
+  });
+
+  it("keeps a long holder's lease alive at each step, and stops a holder whose lease another writer took", async () => {
+    const key = freshKey();
+    expect(await acquireBranchLease({ key, holder: "task:long", ttlMs: minute })).toBe(true);
+    await keepBranchLease({ key, holder: "task:long" });
+    const renewed = await db.branchLease.findUniqueOrThrow({ where: { key } });
+    expect(renewed.expiresAt.getTime()).toBeGreaterThan(Date.now() + branchLeaseTtlMs - minute);
+    expect(await acquireBranchLease({ key, holder: "follow-up:waiting", ttlMs: minute })).toBe(false);
+
+    // Its lease ran out (a step longer than the TTL) and a follow-up took the branch.
+    await expire(key);
+    expect(await acquireBranchLease({ key, holder: "follow-up:waiting", ttlMs: minute })).toBe(true);
+    const lost = keepBranchLease({ key, holder: "task:long" });
+    await expect(lost).rejects.toBeInstanceOf(NonRetriableError);
+    await expect(lost).rejects.toThrow(`Lost the lease of branch ${key} to another writer`);
+    expect(await readBranchLeaseHolder(key)).toBe("follow-up:waiting");
   });
 
   it("rejects a non-positive TTL", async () => {
@@ -121,5 +139,20 @@ describe("branch lease steps", () => {
     expect(writer.state.maxInside).toBe(1);
     expect(log).toEqual(["enter follow-up:0", "exit follow-up:0", "enter follow-up:1", "exit follow-up:1", "enter follow-up:2", "exit follow-up:2"]);
     expect(harness.events.filter((event) => event.name === "factory/branch.released").map((event) => event.data.holder)).toEqual(["follow-up:0", "follow-up:1", "follow-up:2"]);
+  });
+
+  it("renews the lease before every session chunk, so a lost lease stops the session before it writes", async () => {
+    const key = freshKey();
+    expect(await acquireBranchLease({ key, holder: "follow-up:other", ttlMs: minute })).toBe(true);
+    const fn = inngest.createFunction({ id: "leased-session", retries: 2, triggers: [{ event: "test/leased-session" }] }, async ({ step }) =>
+      runSessionSteps(step, { sessionId: "no-such-session", stepPrefix: "fix", lease: { key, holder: "task:lost" } }),
+    );
+    harness = await createInngestHarness({ functions: [fn] });
+    await harness.send([{ name: "test/leased-session", data: {} }]);
+    await harness.until(() => harness!.runs.some((run) => run.functionId === "leased-session" && run.status === "failed"), 10_000, "the session to stop");
+    const run = harness.runs.find((candidate) => candidate.functionId === "leased-session")!;
+    // Not the missing session's error: the lease check came first, and was not retried.
+    expect(run.error?.message).toMatch(/Lost the lease of branch .* to another writer/);
+    expect(run.stepAttempts["fix-chunk-1"]).toBe(1);
   });
 });

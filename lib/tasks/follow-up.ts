@@ -11,7 +11,7 @@ import { recordRunEvent } from "@/lib/runs/run-events";
 import type { HumanFeedback } from "./human-feedback";
 import { readTaskDiff, runTaskChecks, type CheckResult } from "./iteration";
 import { loadTaskContextOrThrow, type TaskContext, describeTask } from "./role-sessions";
-import { cleanupTaskWorkspaces, acquireBranchLease, branchLeaseKey } from "./task-branch";
+import { cleanupTaskWorkspaces, branchLeaseKey } from "./task-branch";
 import { updateTaskStatusComment } from "./task-status";
 
 // A trusted human's review or comment on a factory PR, answered at any time (during or after
@@ -34,11 +34,6 @@ export async function readFollowUpLease(followUpId: string): Promise<{ key: stri
   return { key: branchLeaseKey(followUp.pullRequest.repository, followUp.pullRequest.headBranch), holder: followUpLeaseHolder(followUpId) };
 }
 
-/** Renews the follow-up's lease at a step boundary; false when another writer holds the branch now. */
-export async function renewFollowUpLease(options: { followUpId: string; ttlMs: number }): Promise<boolean> {
-  const lease = await readFollowUpLease(options.followUpId);
-  return acquireBranchLease({ ...lease, ttlMs: options.ttlMs });
-}
 
 /**
  * The follow-up of this feedback, created once (idempotent on its sourceKey, so a redelivered

@@ -288,11 +288,11 @@ describe("a human review after the run succeeded", () => {
       await deliverReview({ id: review.id, state: "commented", body: review.body, login: "alice", association: "OWNER" });
       const run = await waitForAddressReview(review.id);
       expect(run.status).toBe("failed");
-      expect(run.error?.message).toContain("lost its branch lease");
+      expect(run.error?.message).toContain("Lost the lease of branch");
       const followUp = await db.followUp.findUniqueOrThrow({ where: { sourceKey: `review-${review.id}` } });
       await harness.waitForRun({ functionId: "address-review-failure", where: (failure) => (failure.event.data as { run_id?: string }).run_id === run.id });
       const ended = await db.followUp.findUniqueOrThrow({ where: { id: followUp.id }, include: { sessions: true } });
-      expect(ended).toMatchObject({ status: "failed", error: expect.stringContaining("lost its branch lease") });
+      expect(ended).toMatchObject({ status: "failed", error: expect.stringContaining("Lost the lease of branch") });
       expect(ended.reservedUsd.toNumber()).toBe(0);
       expect(ended.sessions.every((session) => session.status !== "running")).toBe(true);
       // The other writer keeps the branch; the failed follow-up's release only wakes waiters.

@@ -3,14 +3,13 @@
 // its own budget, wait for the task branch's lease (one writer per branch: run-task and other
 // follow-ups queue), then fixer -> push -> the repository's tests -> reviewer re-review -> one
 // reply with what changed, the test result and the cost, and release the branch.
-import { NonRetriableError } from "inngest";
 import { z } from "zod";
 import type { SessionOutcome } from "@/lib/agents/agent-session";
 import { submitReviewInput } from "@/lib/agents/roles";
 import { readWriteAccess } from "@/lib/github/repository";
 import { answerHumanFeedback, feedbackSourceKey, loadHumanFeedback, type FeedbackSource } from "@/lib/tasks/human-feedback";
-import { cleanupFollowUpWorkspaces, failFollowUp, isFollowUpQueuedBehind, readFollowUpLease, recordFollowUp, renewFollowUpLease, startFollowUp, noteFollowUpOnStatusComment, publishFollowUpReview, startFollowUpFixer, startFollowUpReviewer, testFollowUpChange } from "@/lib/tasks/follow-up";
-import { branchLeaseTtlMs, holdBranchLease, releaseBranchLease, runSessionSteps } from "@/workflows/task-steps";
+import { cleanupFollowUpWorkspaces, failFollowUp, isFollowUpQueuedBehind, readFollowUpLease, recordFollowUp, startFollowUp, noteFollowUpOnStatusComment, publishFollowUpReview, startFollowUpFixer, startFollowUpReviewer, testFollowUpChange } from "@/lib/tasks/follow-up";
+import { holdBranchLease, keepBranchLease, releaseBranchLease, runSessionSteps } from "@/workflows/task-steps";
 import { inngest } from "@/lib/inngest";
 import { githubIssueCommentCreated, githubReviewSubmitted } from "@/lib/events";
 /** Review states worth an answer; approvals and dismissals ask for nothing. */
@@ -21,13 +20,6 @@ const feedbackEventData = z.object({ reviewId: z.number().int().optional(), comm
 
 function sourceOf(data: { reviewId?: number; commentId?: number }): FeedbackSource {
   return data.reviewId !== undefined ? { kind: "review", reviewId: data.reviewId } : { kind: "comment", commentId: data.commentId! };
-}
-
-/** Renews the follow-up's lease at a step boundary; a lease lost to another writer ends the follow-up. */
-async function keepBranchLease(followUpId: string): Promise<void> {
-  if (!(await renewFollowUpLease({ followUpId, ttlMs: branchLeaseTtlMs }))) {
-    throw new NonRetriableError("The follow-up lost its branch lease to another writer; it stops rather than write to the branch concurrently.");
-  }
 }
 
 export const addressReview = inngest.createFunction(
@@ -75,21 +67,21 @@ export const addressReview = inngest.createFunction(
     await step.run("start-follow-up", () => startFollowUp(followUpId));
 
     const fixerId = await step.run("start-fixer", () => startFollowUpFixer({ followUpId, feedbackText }));
-    const fixer = await runSessionSteps(step, { sessionId: fixerId, stepPrefix: "fix" });
+    const fixer = await runSessionSteps(step, { sessionId: fixerId, stepPrefix: "fix", lease });
     let testResult: "passed" | "failed" | "not_run" | null = null;
     let reviewer: SessionOutcome | null = null;
     let review: { verdict: "approve" | "request_changes"; url: string } | null = null;
     if (fixer.stopReason === "finished") {
       const checks = await step.run("test-after-fix", async () => {
-        await keepBranchLease(followUpId);
+        await keepBranchLease(lease);
         return testFollowUpChange({ followUpId });
       });
       testResult = checks.testResult;
       const reviewerId = await step.run("start-reviewer", async () => {
-        await keepBranchLease(followUpId);
+        await keepBranchLease(lease);
         return startFollowUpReviewer({ followUpId, feedbackText, testResult: checks.testResult, testOutputTail: checks.outputTail });
       });
-      reviewer = await runSessionSteps(step, { sessionId: reviewerId, stepPrefix: "re-review" });
+      reviewer = await runSessionSteps(step, { sessionId: reviewerId, stepPrefix: "re-review", lease });
       if (reviewer.stopReason === "submitted") {
         const submitted = submitReviewInput.parse(reviewer.result);
         review = await step.run("publish-re-review", () => publishFollowUpReview({ followUpId, review: submitted, sessionId: reviewerId }));

@@ -90,17 +90,17 @@ export const runTask = inngest.createFunction(
         const context = await load();
         return startRoleSession({ context, role: "coder", task: describeTask(context.task), branch, iteration: 1 });
       });
-      const coded = await runSessionSteps(step, { sessionId: coderId, stepPrefix: "code" });
+      const coded = await runSessionSteps(step, { sessionId: coderId, stepPrefix: "code", lease });
       const coderFailure = sessionFailure(coded, "coder");
       if (coderFailure) return end(coderFailure, 0);
       await step.run("open-pull-request", async () => void (await openTaskPullRequest({ taskId })));
       if (limits.hasTests) {
-        const tested = await runTesterSteps(step, { taskId, load, branch });
+        const tested = await runTesterSteps(step, { taskId, load, branch, lease });
         if (tested.isBudgetExhausted) return end({ status: "budget_exhausted", reason: "The budget ran out during the tester session." }, 0);
         proof = tested.proof;
       }
     } else {
-      const picked = await runCoderAttemptSteps(step, { taskId, plan: attempts, hasTests: limits.hasTests, load });
+      const picked = await runCoderAttemptSteps(step, { taskId, plan: attempts, hasTests: limits.hasTests, load, lease });
       if (!picked.winner) return end({ status: picked.status, reason: picked.reason }, 0);
       proof = picked.proof;
       await step.run("open-pull-request", async () => void (await openTaskPullRequest({ taskId })));
@@ -115,7 +115,7 @@ export const runTask = inngest.createFunction(
       await step.run(`record-tests-iter-${iteration}`, () => recordTaskIteration({ runId, taskId, iteration, update: { tests: checks, failToPass } }));
 
       const ci: TaskCi = limits.hasCi
-        ? await waitForCi(step, { runId, taskId, sha: checks.headSha, stepSuffix: `iter-${iteration}` })
+        ? await waitForCi(step, { runId, taskId, sha: checks.headSha, stepSuffix: `iter-${iteration}`, lease })
         : { state: "none", failure: "", line: noCiLine };
       if (limits.hasCi) await step.run(`record-ci-iter-${iteration}`, () => recordTaskIteration({ runId, taskId, iteration, update: { ciConclusion: ci.state } }));
       const notes = [
@@ -135,7 +135,7 @@ export const runTask = inngest.createFunction(
           feedback: [{ source: "test-results", text: testSection }, { source: "diff", text: diff || "(no changes)" }],
         });
       });
-      const reviewed = await runSessionSteps(step, { sessionId: reviewerId, stepPrefix: `review-iter-${iteration}` });
+      const reviewed = await runSessionSteps(step, { sessionId: reviewerId, stepPrefix: `review-iter-${iteration}`, lease });
       const reviewFailure = sessionFailure(reviewed, "reviewer");
       if (reviewFailure) return end(reviewFailure, iteration);
       const review = submitReviewInput.parse(reviewed.result);
@@ -169,7 +169,7 @@ export const runTask = inngest.createFunction(
           ],
         });
       });
-      const fixed = await runSessionSteps(step, { sessionId: fixerId, stepPrefix: `fix-iter-${iteration}` });
+      const fixed = await runSessionSteps(step, { sessionId: fixerId, stepPrefix: `fix-iter-${iteration}`, lease });
       await step.run(`record-cost-iter-${iteration}`, () => recordTaskIteration({ runId, taskId, iteration, update: {} }));
       const fixerFailure = sessionFailure(fixed, "fixer");
       if (fixerFailure) return end(fixerFailure, iteration);
