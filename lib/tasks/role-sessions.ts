@@ -1,6 +1,7 @@
 // Role sessions of a task: loading its context, opening a workspace, starting and advancing a session.
 import { runAgentSessionChunk } from "@/lib/agents/agent-loop";
 import { createAgentSession, type SessionOutcome } from "@/lib/agents/agent-session";
+import { roleDefinitions } from "@/lib/agents/roles";
 import { createDefaultCheckpointer } from "@/lib/agents/workspace-toolkit";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -11,6 +12,7 @@ import { pickSessionModel, resolveModelLadder } from "@/lib/llm/language-model";
 import type { AgentRoleName } from "@/lib/llm/model-ref";
 import { resolveRunCommands } from "@/lib/repositories/repository-profile";
 import { recordRunEvent } from "@/lib/runs/run-events";
+import { setUpWorkspaceOnce } from "@/lib/testing/run-tests";
 
 // What every workflow step of a run needs to know, loaded by id: the run, its repository and
 // its resolved commands, and (for a task's steps) the task. The …OrThrow fetchers return
@@ -185,13 +187,17 @@ export async function startPlanner(runId: string): Promise<string> {
  * its branch, run a few turns, commit and push (writer roles) and save the transcript.
  */
 export async function runSessionChunk(options: { sessionId: string }): Promise<SessionOutcome> {
-  const session = await db.agentSession.findUniqueOrThrow({ where: { id: options.sessionId }, select: { runId: true, taskId: true, branch: true, attempt: true } });
+  const session = await db.agentSession.findUniqueOrThrow({ where: { id: options.sessionId }, select: { runId: true, taskId: true, branch: true, attempt: true, role: true } });
   const context = await loadWorkContext({ runId: session.runId, taskId: session.taskId ?? undefined });
   // Sessions without a branch of their own (planner, reviewer) work on a local branch never
   // pushed: the task's, or for a reviewer judging a best-of-N attempt, that attempt's.
   const readOnlyBranch = context.task && session.attempt ? buildBranchName({ runId: context.run.id, taskKey: context.task.key, attempt: session.attempt }) : context.task?.branch;
   const branch = session.branch ?? (readOnlyBranch || buildBranchName({ runId: context.run.id, taskKey: "plan" }));
   const workspace = await openSessionWorkspace({ repository: context.repository, workspaceKey: options.sessionId, branch });
+  // A role that runs commands gets the repository's dependencies, so its own test runs work.
+  if (roleDefinitions[session.role].workspaceTools.includes("run_command")) {
+    await setUpWorkspaceOnce({ workspace: workspace.workspace, setupCommand: context.commands.setupCommand });
+  }
   return runAgentSessionChunk({
     sessionId: options.sessionId,
     workspace: workspace.workspace,

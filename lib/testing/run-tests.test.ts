@@ -1,12 +1,14 @@
 // runTests in the real sandbox on a real repository: the reporter is added to the
 // repository's own `npm test`, and results come back per test; base vs branch comparisons.
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { classifyFailures, judgeFailToPass, proveFailOnBase, formatTestFeedback } from "./test-results";
 import { planTestInvocation, reportDirName } from "./plan-test-invocation";
-import { runTests, type TestRun } from "./run-tests";
+import { commitAll } from "@/lib/git/branches";
+import { runTests, setUpWorkspaceOnce, type TestRun } from "./run-tests";
 
 function writeRepo(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), "factory-run-tests-"));
@@ -53,6 +55,49 @@ describe("runTests", () => {
   it("judges an unrecognised runner by its closing line and exit code", async () => {
     const workspace = writeRepo({ "check.sh": "echo 'result: 4 passed, 1 failed'\nexit 1\n" });
     expect(await runTests({ workspace, setupCommand: null, testCommand: "sh check.sh" })).toMatchObject({ outcome: "failed", format: "summary", passed: 4, failed: 1 });
+  });
+});
+
+describe("setUpWorkspaceOnce", () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd, encoding: "utf8" });
+  /** A repository whose "install" creates a dependency folder and an oddly named file, rewrites the tracked lockfile, and counts its runs. */
+  function repoWithSetup(): string {
+    const workspace = writeRepo({ "lock.txt": "pinned\n", "src/app.js": "export {};\n" });
+    git(workspace, "init", "--quiet", "--initial-branch=main");
+    git(workspace, "add", "--all");
+    git(workspace, "commit", "--quiet", "-m", "base");
+    return workspace;
+  }
+  const install = "mkdir -p deps/pkg && echo lib > deps/pkg/index.js && echo x > 'weird*name' && echo changed > lock.txt && echo run >> .git-runs";
+
+  it("installs once, so the agent's commands find dependencies, and none of it reaches a commit", async () => {
+    const workspace = repoWithSetup();
+    expect(await setUpWorkspaceOnce({ workspace, setupCommand: install })).toMatchObject({ status: "done" });
+    expect(readFileSync(path.join(workspace, "deps/pkg/index.js"), "utf8")).toBe("lib\n");
+    // What setup created is excluded, the lockfile it rewrote is restored: the tree reads clean.
+    expect(git(workspace, "status", "--porcelain")).toBe("");
+    expect(readFileSync(path.join(workspace, "lock.txt"), "utf8")).toBe("pinned\n");
+
+    // The next chunk's reset keeps the dependencies, and setup does not run again.
+    git(workspace, "clean", "-fdq");
+    expect(existsSync(path.join(workspace, "deps/pkg/index.js"))).toBe(true);
+    expect(await setUpWorkspaceOnce({ workspace, setupCommand: install })).toMatchObject({ status: "already_done" });
+    expect(readFileSync(path.join(workspace, ".git-runs"), "utf8")).toBe("run\n");
+
+    // The agent's own change is all a commit carries.
+    writeFileSync(path.join(workspace, "src/app.js"), "export const answer = 42;\n");
+    expect(await commitAll({ workspace, message: "turn 1" })).toMatch(/^[0-9a-f]{40}$/);
+    expect(git(workspace, "show", "--name-only", "--format=", "HEAD").trim()).toBe("src/app.js");
+  });
+
+  it("runs a changed setup command again, reports a failure once, and does nothing without a command", async () => {
+    const workspace = repoWithSetup();
+    expect(await setUpWorkspaceOnce({ workspace, setupCommand: null })).toEqual({ status: "none", outputTail: "" });
+    const failing = await setUpWorkspaceOnce({ workspace, setupCommand: "echo cannot reach the registry >&2; exit 7" });
+    expect(failing.status).toBe("failed");
+    expect(failing.outputTail).toContain("cannot reach the registry");
+    expect(await setUpWorkspaceOnce({ workspace, setupCommand: "echo cannot reach the registry >&2; exit 7" })).toMatchObject({ status: "already_done" });
+    expect(await setUpWorkspaceOnce({ workspace, setupCommand: install })).toMatchObject({ status: "done" });
   });
 });
 

@@ -1,8 +1,9 @@
 // Running a repository's tests in the sandbox, once per base commit for the baseline.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { db } from "@/lib/db";
+import { runGit } from "@/lib/git/run-git";
 import { redactSecrets } from "@/lib/redact";
 import { runSandboxed } from "@/lib/sandbox/run-sandboxed";
 import { parseCargoOutput, parseGoTestJson, parseJestJson, parseJunitXml, parseSummaryLine } from "./parsers";
@@ -38,6 +39,38 @@ const maxTests = 5_000;
 const commandTimeoutSec = 20 * 60;
 /** Name of the failing "test" standing for a setup command that failed. */
 export const setupFailureName = "(setup command)";
+
+export type WorkspaceSetup = { status: "none" | "done" | "already_done" | "failed"; outputTail: string };
+
+/**
+ * Runs the setup command once in an agent's workspace, so the agent's own test runs find their
+ * dependencies. What setup creates is listed in .git/info/exclude: never committed, and kept by
+ * the `git clean` that resets the workspace between chunks. Tracked files it rewrote (a lockfile)
+ * are restored, so the agent's commits carry only its own changes. A marker in .git (out of the
+ * sandbox's reach: .git is mounted read-only there) keys it to the command, once per workspace.
+ * A failed setup is not retried every chunk: the agent sees what is missing when it runs the
+ * tests, and the loop's own test step reports the setup failure as a failing test.
+ */
+export async function setUpWorkspaceOnce(options: { workspace: string; setupCommand: string | null }): Promise<WorkspaceSetup> {
+  const setupCommand = options.setupCommand?.trim() || null;
+  if (!setupCommand) return { status: "none", outputTail: "" };
+  const cwd = realpathSync(options.workspace);
+  const marker = path.join(cwd, ".git", "factory-setup");
+  const key = createHash("sha256").update(setupCommand).digest("hex");
+  if (existsSync(marker) && readFileSync(marker, "utf8").trim() === key) return { status: "already_done", outputTail: "" };
+  const setup = await runSandboxed({ workspace: cwd, command: setupCommand, timeoutSec: commandTimeoutSec, allowNetwork: true });
+  const { stdout } = await runGit({ cwd, args: ["status", "--porcelain=v1", "-z", "--untracked-files=normal"] });
+  const entries = stdout.split("\0").filter(Boolean);
+  const created = entries.filter((entry) => entry.startsWith("?? ")).map((entry) => entry.slice(3));
+  if (created.length) {
+    mkdirSync(path.join(cwd, ".git", "info"), { recursive: true });
+    appendFileSync(path.join(cwd, ".git", "info", "exclude"), `\n# created by the setup command\n${created.map(toExcludePattern).join("\n")}\n`);
+  }
+  if (entries.some((entry) => !entry.startsWith("?? "))) await runGit({ cwd, args: ["checkout", "--quiet", "--", "."] });
+  writeFileSync(marker, `${key}\n`);
+  const outputTail = tailOf(`$ ${setupCommand}\n${setup.output}`);
+  return setup.exitCode === 0 ? { status: "done", outputTail } : { status: "failed", outputTail };
+}
 
 export async function runTests(options: { workspace: string; setupCommand: string | null; testCommand: string | null }): Promise<TestRun> {
   const testCommand = options.testCommand?.trim() || null;
@@ -120,6 +153,11 @@ function notRun(reason: string | null): TestRun {
     outcome: "not_run", notRunReason: reason, command: null, runner: null, format: null, exitCode: null,
     passed: null, failed: null, skipped: null, failing: [], tests: [], outputTail: "",
   };
+}
+
+/** An exclude line matching exactly this root-relative path: glob and comment characters escaped. */
+function toExcludePattern(file: string): string {
+  return `/${file.replace(/[\\*?[\]!#]/g, (char) => `\\${char}`).replace(/ $/, "\\ ")}`;
 }
 
 function tailOf(text: string): string {
