@@ -1,6 +1,7 @@
 // What `npm run dev` and `npm start` launch, decided from the environment alone (no side
 // effects), so the security rules are testable: production never serves unsigned workflow
-// calls by accident, and dev listens on loopback only, with an engine of its own.
+// calls by accident, and dev listens on loopback, with a signed engine of its own.
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type { Env } from "@/lib/env";
 import { engineArgs, engineEnv, enginePortsFrom, type InngestBinary } from "./inngest-engine";
@@ -38,6 +39,13 @@ export function refuseLaunch(mode: LaunchMode, env: Env): string | undefined {
   return undefined;
 }
 
+export type EngineKeys = { signingKey: string; eventKey: string };
+
+/** Fresh keys for a local engine: the signing key as the plain even-length hex `inngest start` wants. */
+export function generateEngineKeys(): EngineKeys {
+  return { signingKey: randomBytes(32).toString("hex"), eventKey: randomBytes(16).toString("hex") };
+}
+
 export function planLaunch(options: {
   mode: LaunchMode;
   env: Env;
@@ -47,6 +55,8 @@ export function planLaunch(options: {
   databaseUrl: string;
   apiToken: string;
   engineBinary: InngestBinary | undefined;
+  /** Keys of the dev engine (kept in the data dir), so its calls to /api/inngest are signed. */
+  engineKeys?: EngineKeys;
 }): LaunchPlan {
   const { mode, env, root } = options;
   const port = env.PORT ?? 3000;
@@ -72,20 +82,26 @@ export function planLaunch(options: {
   }
   if (mode === "dev" && !hasKeys && !isDevChosen) {
     // An engine of our own, on a port derived from the app's: two checkouts never share one.
+    // It runs as a self-hosted server with keys, not as `inngest dev`: its connect gateway ports
+    // listen on every interface whatever --host says, and only keys make them refuse strangers.
     const ports = enginePortsFrom(devEnginePort(port));
     const engineUrl = `http://${devHost}:${ports.api}`;
     const serveOrigin = `http://${devHost}:${port}`;
-    Object.assign(appEnv, { INNGEST_DEV: engineUrl, INNGEST_SERVE_ORIGIN: env.INNGEST_SERVE_ORIGIN ?? serveOrigin });
-    if (options.engineBinary) {
+    appEnv.INNGEST_SERVE_ORIGIN = env.INNGEST_SERVE_ORIGIN ?? serveOrigin;
+    if (options.engineBinary && options.engineKeys) {
+      const { signingKey, eventKey } = options.engineKeys;
+      const cwd = path.join(options.dataDir, "inngest");
+      Object.assign(appEnv, { INNGEST_DEV: "0", INNGEST_BASE_URL: engineUrl, INNGEST_SIGNING_KEY: signingKey, INNGEST_EVENT_KEY: eventKey });
       engine = {
-        name: "Inngest Dev Server",
+        name: "Inngest server",
         command: options.engineBinary.path,
-        args: engineArgs({ mode: { kind: "dev" }, ports, appServeUrl: `${serveOrigin}/api/inngest`, host: devHost }),
-        cwd: path.join(options.dataDir, "inngest"),
+        args: engineArgs({ mode: { kind: "start", signingKey, eventKey, sqliteDir: path.join(cwd, "state") }, ports, appServeUrl: `${serveOrigin}/api/inngest`, host: devHost }),
+        cwd,
         env: engineEnv(options.processEnv),
       };
-      notes.push(`[inngest] Dev Server on ${engineUrl} (${options.engineBinary.source}: ${options.engineBinary.path})`);
+      notes.push(`[inngest] Inngest server on ${engineUrl}, signed with keys kept in ${path.join(options.dataDir, "inngest-keys.json")} (${options.engineBinary.source}: ${options.engineBinary.path})`);
     } else {
+      appEnv.INNGEST_DEV = engineUrl;
       notes.push(
         `[inngest] No Inngest server found (INNGEST_BIN, the inngest-cli package, ../shared/tools/inngest); runs cannot start until one runs: ` +
           `npx inngest-cli@latest dev --no-discovery -u ${serveOrigin}/api/inngest --port ${ports.api}`,

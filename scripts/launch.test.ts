@@ -50,6 +50,7 @@ describe("npm start without Inngest keys", () => {
 
 const base = { root, dataDir: "/tmp/factory-data", databaseUrl: "postgresql://u:p@127.0.0.1:5432/db", apiToken: "t".repeat(20) };
 const engineBinary = { path: "/opt/inngest", source: "INNGEST_BIN" as const };
+const engineKeys = { signingKey: "ab".repeat(32), eventKey: "cd".repeat(16) };
 
 describe("launch plan", () => {
   it("production with keys serves signed calls only: no dev engine, no INNGEST_DEV", () => {
@@ -68,15 +69,21 @@ describe("launch plan", () => {
     expect(plan.ok && plan.notes.join("\n")).toMatch(/WARNING: INNGEST_DEV is set.*unsigned/);
   });
 
-  it("dev binds Next.js and its engine to 127.0.0.1, and gives the engine ports derived from the app's", () => {
+  it("dev binds Next.js and its engine to 127.0.0.1, signs the engine's calls with its keys, and derives the engine's ports from the app's", () => {
     const env = parseEnv({ PORT: "3000" });
-    const plan = planLaunch({ ...base, mode: "dev", env, processEnv: { INNGEST_SIGNING_KEY: "", INNGEST_PORT: "1", PATH: "/usr/bin" }, engineBinary });
+    const plan = planLaunch({ ...base, mode: "dev", env, processEnv: { INNGEST_SIGNING_KEY: "", INNGEST_PORT: "1", PATH: "/usr/bin" }, engineBinary, engineKeys });
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
     expect(plan.next.args).toEqual(["dev", "-p", "3000", "-H", "127.0.0.1"]);
-    expect(plan.next.env).toMatchObject({ INNGEST_DEV: "http://127.0.0.1:8288", INNGEST_SERVE_ORIGIN: "http://127.0.0.1:3000" });
+    // The app talks to it as to any self-hosted server: signed calls only, no dev mode.
+    expect(plan.next.env).toMatchObject({
+      INNGEST_DEV: "0", INNGEST_BASE_URL: "http://127.0.0.1:8288", INNGEST_SERVE_ORIGIN: "http://127.0.0.1:3000",
+      INNGEST_SIGNING_KEY: engineKeys.signingKey, INNGEST_EVENT_KEY: engineKeys.eventKey,
+    });
+    // `inngest start`, not `inngest dev`: its connect ports listen on every interface, so they must refuse unsigned workers.
     expect(plan.engine?.args).toEqual([
-      "dev", "--no-discovery", "-u", "http://127.0.0.1:3000/api/inngest", "--host", "127.0.0.1",
+      "start", "--event-key", engineKeys.eventKey, "--signing-key", engineKeys.signingKey, "--sqlite-dir", "/tmp/factory-data/inngest/state",
+      "-u", "http://127.0.0.1:3000/api/inngest", "--host", "127.0.0.1",
       "--port", "8288", "--connect-gateway-port", "8289", "--connect-gateway-grpc-port", "8290", "--connect-executor-grpc-port", "8291",
     ]);
     // The engine reads INNGEST_* as its own flags, and an inngest.json above its cwd.
@@ -84,9 +91,18 @@ describe("launch plan", () => {
     expect(plan.engine!.cwd).toBe("/tmp/factory-data/inngest");
   });
 
+  it("dev without an engine binary prints how to start one and points the app at it", () => {
+    const plan = planLaunch({ ...base, mode: "dev", env: parseEnv({ PORT: "3000" }), processEnv: {}, engineBinary: undefined });
+    expect(plan.ok).toBe(true);
+    if (!plan.ok) return;
+    expect(plan.engine).toBeUndefined();
+    expect(plan.next.env.INNGEST_DEV).toBe("http://127.0.0.1:8288");
+    expect(plan.notes.join("\n")).toMatch(/No Inngest server found.*inngest-cli@latest dev/);
+  });
+
   it("two dev instances on different app ports never share an engine", () => {
     const ports = (appPort: number) => {
-      const plan = planLaunch({ ...base, mode: "dev", env: parseEnv({ PORT: String(appPort) }), processEnv: {}, engineBinary });
+      const plan = planLaunch({ ...base, mode: "dev", env: parseEnv({ PORT: String(appPort) }), processEnv: {}, engineBinary, engineKeys });
       if (!plan.ok || !plan.engine) throw new Error("expected an engine");
       return plan.engine.args.filter((arg) => /^\d+$/.test(arg)).map(Number);
     };

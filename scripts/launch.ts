@@ -9,17 +9,27 @@ import { seedModelPrices } from "@/lib/llm/model-price";
 import { applyMigrations } from "@/lib/migrate";
 import { prepareDatabase } from "./database";
 import { resolveInngestBinary } from "./inngest-engine";
-import { planLaunch, refuseLaunch, type ChildPlan, type LaunchMode } from "./launch-plan";
+import { generateEngineKeys, planLaunch, refuseLaunch, type ChildPlan, type EngineKeys, type LaunchMode } from "./launch-plan";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-function readOrCreateApiToken(dataDir: string): string {
-  const file = path.join(dataDir, "api-token");
+/** A secret kept in the data dir (owner-only), made on first use: the same across restarts. */
+function readOrCreateSecret(dataDir: string, name: string, create: () => string): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
-  const token = randomBytes(24).toString("base64url");
-  writeFileSync(file, token, { mode: 0o600 });
-  return token;
+  const secret = create();
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function readOrCreateEngineKeys(dataDir: string): EngineKeys {
+  const stored = readOrCreateSecret(dataDir, "inngest-keys.json", () => JSON.stringify(generateEngineKeys()));
+  const keys = JSON.parse(stored) as Partial<EngineKeys>;
+  if (typeof keys.signingKey !== "string" || !/^([0-9a-f]{2})+$/.test(keys.signingKey) || typeof keys.eventKey !== "string" || !keys.eventKey) {
+    throw new Error(`${path.join(dataDir, "inngest-keys.json")} is not {"signingKey": "<even-length hex>", "eventKey": "<text>"}; delete it to have new keys made`);
+  }
+  return { signingKey: keys.signingKey, eventKey: keys.eventKey };
 }
 
 export async function launchFactory(mode: LaunchMode): Promise<void> {
@@ -73,10 +83,11 @@ export async function launchFactory(mode: LaunchMode): Promise<void> {
   if (!env.FACTORY_MODEL) {
     console.log('[models] FACTORY_MODEL is not set: runs are refused until it is, e.g. FACTORY_MODEL=openai-compatible:glm-5.2 (see .env.example)');
   }
-  const apiToken = env.FACTORY_API_TOKEN ?? readOrCreateApiToken(dataDir);
+  const apiToken = env.FACTORY_API_TOKEN ?? readOrCreateSecret(dataDir, "api-token", () => randomBytes(24).toString("base64url"));
+  const engineBinary = mode === "dev" ? resolveInngestBinary() : undefined;
   const plan = planLaunch({
     mode, env, processEnv: process.env, root, dataDir, databaseUrl: database.url, apiToken,
-    engineBinary: mode === "dev" ? resolveInngestBinary() : undefined,
+    engineBinary, engineKeys: engineBinary ? readOrCreateEngineKeys(dataDir) : undefined,
   });
   if (!plan.ok) {
     console.error(`[factory] ${plan.error}`);
