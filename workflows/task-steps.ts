@@ -1,13 +1,15 @@
-// Durable step sequences the task workflows share: sessions, CI waits, the tester, branch leases and coder attempts.
+// Durable step sequences the workflows share: sessions, CI waits, the tester, branch leases,
+// coder attempts, and how a failed workflow ends its run.
 import { NonRetriableError, type GetStepTools } from "inngest";
 import { sessionOutcomeSchema, type SessionOutcome } from "@/lib/agents/agent-session";
 import { submitReviewInput } from "@/lib/agents/roles";
-import { githubCheckSuiteCompleted, branchReleased } from "@/lib/events";
+import { branchReleased, githubCheckSuiteCompleted, runFinished } from "@/lib/events";
 import type { inngest } from "@/lib/inngest";
 import { adoptWinningAttempt, checkCoderAttempt, rankAttempts, recordAttemptsOutcome, startAttemptReview, startCoderAttempt, tiedOnChecks, type AttemptCandidate, type AttemptCheck, type AttemptSlot, type CoderAttemptsPlan } from "@/lib/tasks/coder-attempts";
 import { ciTimedOutLine, readTaskCi, type TaskCi, proveTesterTests, type TestOverlay } from "@/lib/tasks/iteration";
 import { runSessionChunk, type TaskContext, attemptCheckoutKey, taskCheckoutKey, describeTask, startRoleSession } from "@/lib/tasks/role-sessions";
 import { openSessionWorkspace } from "@/lib/github/repository";
+import { finishRun } from "@/lib/runs/run-lifecycle";
 import { acquireBranchLease, releaseBranchLease as releaseLease, type BranchLeaseRequest } from "@/lib/tasks/task-branch";
 import type { FailOnBaseProof } from "@/lib/testing/test-results";
 
@@ -264,4 +266,15 @@ export async function runCoderAttemptSteps(
   const winner = finished.find((slot) => slot.attempt === best.attempt)!;
   await conclude(winner, candidates, leader && winner.attempt !== leader.attempt ? overlay : undefined);
   return { winner, proof };
+}
+
+/**
+ * A workflow that gave up (its retries spent) ends its run failed, so a run never stays running
+ * without a worker, and announces it so the run's report goes out. For `onFailure` handlers.
+ */
+export async function failRunAfterWorkflowError(step: Step, options: { runId: string; workflow: string; error: Error }): Promise<void> {
+  const status = await step.run("mark-run-failed", () =>
+    finishRun({ runId: options.runId, status: "failed", reason: `The ${options.workflow} workflow failed: ${options.error.message}` }),
+  );
+  if (status === "failed") await step.sendEvent("send-run-finished", runFinished.create({ runId: options.runId, status: "failed" }));
 }

@@ -7,6 +7,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader, DataTable, StatTiles } from "@/components/ui/card";
 import { BarChart, LineChart } from "@/components/ui/charts";
 import { TextField } from "@/components/ui/input";
+import { PageHeader } from "@/components/ui/page-header";
 
 type InsightsViewProps = { requested: { from?: string; to?: string } } & ({ insights: InsightsDto; error?: undefined } | { insights?: undefined; error: string });
 
@@ -33,13 +34,11 @@ export function InsightsView({ insights, error, requested }: InsightsViewProps) 
   const to = insights?.range.to ?? requested.to ?? "";
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-xl font-semibold tracking-tight text-slate-900">Insights</h1>
-          <p className="text-sm text-slate-500">What the factory spent, on which roles and models, and what it delivered for it.</p>
-        </div>
-        <RangeForm from={from} to={to} />
-      </div>
+      <PageHeader
+        title="Insights"
+        description="What the factory spent, on which roles and models, and what it delivered for it."
+        actions={<RangeForm from={from} to={to} />}
+      />
 
       {error !== undefined || !insights ? (
         <Card role="alert" data-testid="insights-error" className="p-6 text-center">

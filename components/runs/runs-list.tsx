@@ -12,6 +12,7 @@ import { Card, DataTable, LoadError, LoadingNotice, StatTiles } from "@/componen
 import { RunFiltersBar } from "./run-filters-bar";
 import { CostMeter } from "./run-cost";
 import { RelativeTime, RunStatusBadge } from "./run-status";
+import { PageHeader } from "@/components/ui/page-header";
 
 const RUN_COLUMNS = [
   { label: "Status", className: "w-40" },
@@ -40,15 +41,15 @@ export function RunsList() {
 
   return (
     <div className="space-y-4">
-      <div className="flex items-end justify-between gap-4">
-        <div>
-          <h1 className="text-xl font-semibold tracking-tight text-slate-900">Runs</h1>
-          <p className="text-sm text-slate-500">Every spec the factory worked on, its outcome and what it cost.</p>
-        </div>
-        <Link href="/runs/new" className={buttonClasses()}>
-          New run
-        </Link>
-      </div>
+      <PageHeader
+        title="Runs"
+        description="Every spec the factory worked on, its outcome and what it cost."
+        actions={
+          <Link href="/runs/new" className={buttonClasses()}>
+            New run
+          </Link>
+        }
+      />
 
       {runs.length > 0 && <RunsTotals runs={runs} />}
 

@@ -2,10 +2,11 @@
 // pending and its run back to running): run-task picks up the task's existing branch and pull
 // request (beginTask and openTaskPullRequest are idempotent), within what is left of the run's
 // budget. Then the run is concluded again from all its tasks and announced, as run-spec does.
-import { concludeRun, finishRun } from "@/lib/runs/run-lifecycle";
+import { concludeRun } from "@/lib/runs/run-lifecycle";
 import { requeueReadySkippedTasks } from "@/lib/tasks/retry-task";
 import { inngest } from "@/lib/inngest";
 import { runCancelled, runFinished, taskRetryRequested } from "@/lib/events";
+import { failRunAfterWorkflowError } from "@/workflows/task-steps";
 import { runTask, type TaskOutcome } from "./run-task";
 
 export const retryTask = inngest.createFunction(
@@ -15,12 +16,8 @@ export const retryTask = inngest.createFunction(
     triggers: [taskRetryRequested],
     cancelOn: [{ event: runCancelled, if: "async.data.runId == event.data.runId" }],
     onFailure: async ({ event, error, step }) => {
-      const { runId } = taskRetryRequested.schema.parse(event.data.event.data);
       // The run went back to running for this retry; it must not stay running without a worker.
-      const status = await step.run("mark-run-failed", () =>
-        finishRun({ runId, status: "failed", reason: `The retry-task workflow failed: ${error.message}` }),
-      );
-      if (status === "failed") await step.sendEvent("send-run-finished", runFinished.create({ runId, status: "failed" }));
+      await failRunAfterWorkflowError(step, { runId: taskRetryRequested.schema.parse(event.data.event.data).runId, workflow: "retry-task", error });
     },
   },
   async ({ event, step }) => {

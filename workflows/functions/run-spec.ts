@@ -8,7 +8,7 @@ import { persistPlan } from "@/lib/tasks/plan";
 import { setTaskStatus } from "@/lib/tasks/task-status";
 import { inngest } from "@/lib/inngest";
 import { runCancelled, runFinished, runRequested } from "@/lib/events";
-import { runSessionSteps } from "@/workflows/task-steps";
+import { failRunAfterWorkflowError, runSessionSteps } from "@/workflows/task-steps";
 import { runTask, taskOutcomeSchema, type TaskOutcome } from "./run-task";
 
 export const runSpec = inngest.createFunction(
@@ -20,11 +20,7 @@ export const runSpec = inngest.createFunction(
     concurrency: { key: "event.data.repository", limit: 2 },
     cancelOn: [{ event: runCancelled, if: "async.data.runId == event.data.runId" }],
     onFailure: async ({ event, error, step }) => {
-      const { runId } = runRequested.schema.parse(event.data.event.data);
-      const status = await step.run("mark-run-failed", () =>
-        finishRun({ runId, status: "failed", reason: `The run-spec workflow failed: ${error.message}` }),
-      );
-      if (status === "failed") await step.sendEvent("send-run-finished", runFinished.create({ runId, status: "failed" }));
+      await failRunAfterWorkflowError(step, { runId: runRequested.schema.parse(event.data.event.data).runId, workflow: "run-spec", error });
     },
   },
   async ({ event, step }) => {

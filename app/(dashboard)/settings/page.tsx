@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
 import { SettingsView } from "@/components/settings/settings-view";
+import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default function SettingsPage() {
   return (
     <div className="space-y-4">
-      <div>
-        <h1 className="text-xl font-semibold tracking-tight text-slate-900">Settings</h1>
-        <p className="text-sm text-slate-500">The model each agent role uses and what it costs. Budgets are enforced with these prices.</p>
-      </div>
+      <PageHeader title="Settings" description="The model each agent role uses and what it costs. Budgets are enforced with these prices." />
       <SettingsView />
     </div>
   );

@@ -8,6 +8,7 @@ import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { toRerunPrefill, type NewRunPrefill } from "@/lib/client/rerun";
 import { AppError } from "@/lib/errors";
 import { getRunDetailOrThrow } from "@/lib/runs/read-runs";
+import { PageHeader } from "@/components/ui/page-header";
 
 export const metadata: Metadata = { title: "New run" };
 
@@ -34,20 +35,22 @@ export default async function NewRunPage({ searchParams }: Props) {
 
   return (
     <div className="mx-auto max-w-3xl space-y-4">
-      <div>
-        <h1 className="text-xl font-semibold tracking-tight text-slate-900">{prefill ? "Re-run" : "New run"}</h1>
-        {prefill ? (
-          <p data-testid="rerun-source" className="text-sm text-slate-500">
-            Starting from{" "}
-            <Link href={`/runs/${prefill.sourceRunId}`} className="font-medium text-accent-700 hover:underline">
-              {prefill.title}
-            </Link>
-            . Change the models per role, or anything else, and start a new run; the original stays as it is.
-          </p>
-        ) : (
-          <p className="text-sm text-slate-500">Describe the change. The factory plans it into tasks and opens a pull request for each, within your budget.</p>
-        )}
-      </div>
+      <PageHeader
+        title={prefill ? "Re-run" : "New run"}
+        description={
+          prefill ? (
+            <p data-testid="rerun-source" className="text-sm text-slate-500">
+              Starting from{" "}
+              <Link href={`/runs/${prefill.sourceRunId}`} className="font-medium text-accent-700 hover:underline">
+                {prefill.title}
+              </Link>
+              . Change the models per role, or anything else, and start a new run; the original stays as it is.
+            </p>
+          ) : (
+            "Describe the change. The factory plans it into tasks and opens a pull request for each, within your budget."
+          )
+        }
+      />
       {isSourceMissing && (
         <p role="alert" data-testid="rerun-source-missing" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
           There is no run <span className="font-mono">{sourceRunId}</span> to start from; the form is empty.
