@@ -4,13 +4,12 @@ import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { FailToPass, ReviewVerdict, TestOutcome } from "@/lib/generated/prisma/enums";
 import { runGit } from "@/lib/git/run-git";
-import { describeCiFailure, readCiStatus } from "@/lib/github/repository";
+import { describeCiFailure, readCiStatus, openSessionWorkspace } from "@/lib/github/repository";
 import { postReview, saveReviewOnce } from "@/lib/github/reviews";
 import { recordRunEvent } from "@/lib/runs/run-events";
 import { buildCommandKey, readOrRunTestBaseline, runTests, saveTestBaseline } from "@/lib/testing/run-tests";
 import { classifyFailures, formatTestFeedback, proveFailOnBase, testKey, type FailingTest, type FailOnBaseProof, type ReportFormat } from "@/lib/testing/test-results";
 import { type TaskContext, resolveBaseSha, taskCheckoutKey, loadRunContextOrThrow, attemptCheckoutKey, openCommitWorkspace, taskBaseCheckoutKey } from "./role-sessions";
-import { openSessionWorkspace } from "@/lib/github/repository";
 
 const maxDiffChars = 60_000;
 

@@ -4,8 +4,7 @@ import { type Dirent, existsSync } from "node:fs";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { buildSandboxEnv } from "@/lib/sandbox/bwrap";
-import { openRegularFile, readBounded, resolveWorkspacePath, overwrite } from "./workspace-path";
-import { defaultToolOutputBytes, ToolError, type ToolContext, type ToolResult } from "./workspace-path";
+import { openRegularFile, readBounded, resolveWorkspacePath, overwrite, defaultToolOutputBytes, ToolError, type ToolContext, type ToolResult } from "./workspace-path";
 
 const maxFileBytes = 20 * 1024 * 1024;
 const maxLineChars = 2000;

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { assertLoginAllowed, clearLoginFailures, loginClientKey, recordLoginFailure } from "@/lib/auth/login-throttle";
-import { assertJsonContentType, assertSameOriginRequest } from "@/lib/auth/session";
-import { createSession, isSecureCookieNeeded, isValidApiToken } from "@/lib/auth/session";
+import { assertJsonContentType, assertSameOriginRequest, createSession, isSecureCookieNeeded, isValidApiToken } from "@/lib/auth/session";
 import { buildSessionCookie } from "@/lib/auth/session-cookie";
 import { AppError } from "@/lib/errors";
 import { handleRoute, readJsonBody } from "@/lib/http";

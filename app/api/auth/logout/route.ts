@@ -1,5 +1,4 @@
-import { assertJsonContentType, assertSameOriginRequest } from "@/lib/auth/session";
-import { isSecureCookieNeeded, revokeSession } from "@/lib/auth/session";
+import { assertJsonContentType, assertSameOriginRequest, isSecureCookieNeeded, revokeSession } from "@/lib/auth/session";
 import { buildClearedSessionCookie, readSessionCookie } from "@/lib/auth/session-cookie";
 import { handleRoute } from "@/lib/http";
 

@@ -8,6 +8,7 @@ import { secretCanaries } from "@/test/secret-canaries";
 import { runSandboxed } from "@/lib/sandbox/run-sandboxed";
 import { buildBranchName, commitAll, pushBranch } from "./branches";
 import { openLocalWorkspace, prepareWorkspace, getMirrorPath, getWorkspacePath, type RepositoryRef } from "./workspace";
+
 const token = secretCanaries.GITHUB_TOKEN;
 const encodedToken = Buffer.from(`x-access-token:${token}`).toString("base64");
 const branch = "factory/run1-task-a";
