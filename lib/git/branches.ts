@@ -22,6 +22,10 @@ export function buildBranchName(options: { runId: string; taskKey: string; attem
   return branch;
 }
 
+/** Who writes a branch, as a branch lease names its holder: a task's workflow or a follow-up. */
+export const taskLeaseHolder = (taskId: string) => `task:${taskId}`;
+export const followUpLeaseHolder = (followUpId: string) => `follow-up:${followUpId}`;
+
 // Factory branches are factory/<run>-<task> (named by lib/git's buildBranchName): the only
 // branches agents may push to, and the only PRs the factory acts on.
 export function isFactoryBranch(branch: string | null | undefined): boolean {

@@ -5,6 +5,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RunStatus } from "@/lib/generated/prisma/enums";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { taskLeaseHolder } from "@/lib/git/branches";
 import { releaseRunReservations } from "@/lib/llm/budget-guard";
 import { formatUsd } from "@/lib/money";
 import { recordRunEvent } from "./run-events";
@@ -123,7 +124,7 @@ export async function stopRunWork(tx: Prisma.TransactionClient, options: { runId
   await releaseRunReservations(tx, options.runId);
   // run-task holds its branch's lease until it ends; a cancelled run-task runs no more code.
   const tasks = await tx.task.findMany({ where: { runId: options.runId }, select: { id: true } });
-  await tx.branchLease.deleteMany({ where: { holder: { in: tasks.map((task) => `task:${task.id}`) } } });
+  await tx.branchLease.deleteMany({ where: { holder: { in: tasks.map((task) => taskLeaseHolder(task.id)) } } });
   await tx.task.updateMany({
     where: { runId: options.runId, status: { in: ["pending", "running"] } },
     data: { status: options.taskStatus, error: options.reason, finishedAt: now },

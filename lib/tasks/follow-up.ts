@@ -3,6 +3,7 @@ import { createAgentSession } from "@/lib/agents/agent-session";
 import type { SubmitReviewResult } from "@/lib/agents/roles";
 import { db } from "@/lib/db";
 import type { FollowUpStatus } from "@/lib/generated/prisma/enums";
+import { followUpLeaseHolder } from "@/lib/git/branches";
 import { postReview } from "@/lib/github/reviews";
 import { releaseFollowUpReservations } from "@/lib/llm/budget-guard";
 import { resolveModelForRole } from "@/lib/llm/language-model";
@@ -23,7 +24,6 @@ export type FinalFollowUpStatus = Extract<FollowUpStatus, "succeeded" | "failed"
 const openStatuses: FollowUpStatus[] = ["queued", "running"];
 
 /** Who holds a task branch's lease while a follow-up writes to it. */
-export const followUpLeaseHolder = (followUpId: string) => `follow-up:${followUpId}`;
 
 /** The branch lease a follow-up takes: its task's branch. */
 export async function readFollowUpLease(followUpId: string): Promise<{ key: string; holder: string }> {

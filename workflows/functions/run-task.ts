@@ -9,7 +9,7 @@ import { invoke } from "inngest";
 import { z } from "zod";
 import type { SessionOutcome } from "@/lib/agents/agent-session";
 import { submitReviewInput } from "@/lib/agents/roles";
-import { buildBranchName } from "@/lib/git/branches";
+import { buildBranchName, taskLeaseHolder } from "@/lib/git/branches";
 import { openTaskPullRequest } from "@/lib/github/pull-requests";
 import { beginTask, markTaskReady, setTaskStatus, updateTaskStatusComment } from "@/lib/tasks/task-status";
 import { branchLeaseKey, cleanupTaskWorkspaces, syncTaskBranch } from "@/lib/tasks/task-branch";
@@ -26,7 +26,6 @@ const runTaskInput = z.object({ runId: z.string(), taskId: z.string() });
 export const taskOutcomeSchema = z.object({ taskId: z.string(), status: z.enum(["succeeded", "failed", "budget_exhausted"]), reason: z.string().optional() });
 export type TaskOutcome = z.infer<typeof taskOutcomeSchema>;
 
-const leaseHolder = (taskId: string) => `task:${taskId}`;
 
 /** The lease key of the task's branch (the branch name is fixed before it exists). */
 async function readLeaseKey(options: { runId: string; taskId: string }): Promise<string> {
@@ -53,13 +52,13 @@ export const runTask = inngest.createFunction(
       await step.run("delete-attempt-branches", () => deleteLeftoverAttemptBranches({ taskId }));
       await step.run("cleanup-workspaces", () => cleanupTaskWorkspaces({ taskId }));
       const key = await step.run("read-lease-key", () => readLeaseKey({ runId, taskId }));
-      await releaseBranchLease(step, { key, holder: leaseHolder(taskId), stepPrefix: "lease-on-failure" });
+      await releaseBranchLease(step, { key, holder: taskLeaseHolder(taskId), stepPrefix: "lease-on-failure" });
     },
   },
   async ({ event, step }): Promise<TaskOutcome> => {
     const { runId, taskId } = event.data;
     const load = () => loadTaskContextOrThrow({ runId, taskId });
-    const lease = { key: await step.run("read-lease-key", () => readLeaseKey({ runId, taskId })), holder: leaseHolder(taskId) };
+    const lease = { key: await step.run("read-lease-key", () => readLeaseKey({ runId, taskId })), holder: taskLeaseHolder(taskId) };
     const end = async (outcome: Omit<TaskOutcome, "taskId">, iteration: number): Promise<TaskOutcome> => {
       await step.run("finish-task", () => setTaskStatus({ taskId, status: outcome.status, iteration, reason: outcome.reason }));
       // Its clones (sessions', checkouts, attempts') go; the branch and the database keep the work.
