@@ -4,8 +4,6 @@ import { PrismaClient } from "./generated/prisma/client";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
 
-export type Db = PrismaClient;
-
 /**
  * Splits Prisma's `?schema=` convention out of a URL. The schema goes to the adapter (for
  * Prisma's qualified names) and into search_path (for raw SQL, LISTEN and NOTIFY).

@@ -42,7 +42,7 @@ const sandboxLimit = (fallback: number, minimum: number) =>
   z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number({ message: `expected a whole number (default ${fallback})` }).int().min(minimum).default(fallback));
 
 /** Package registries a repository's setup command needs: npm, PyPI, the Go module proxy, crates.io. */
-export const defaultSetupAllowedHosts = [
+const defaultSetupAllowedHosts = [
   "registry.npmjs.org",
   "registry.yarnpkg.com",
   "pypi.org",
@@ -106,7 +106,7 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 /** Variables whose values must never reach a sandbox, prompt, log, event or browser. */
-export const secretEnvNames = [
+const secretEnvNames = [
   "FACTORY_API_TOKEN",
   "OPENAI_API_KEY",
   "ANTHROPIC_API_KEY",

@@ -1,7 +1,7 @@
 import { ZodError } from "zod";
 
 /** Machine-readable error codes; each maps to one HTTP status. */
-export const errorStatus = {
+const errorStatus = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -48,14 +48,14 @@ export class AppError extends Error {
 export type FieldIssue = { field: string; message: string };
 
 /** Flattens zod issues into `{ field, message }` pairs naming each bad field. */
-export function describeZodIssues(error: ZodError): FieldIssue[] {
+function describeZodIssues(error: ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({
     field: issue.path.length ? issue.path.join(".") : "(body)",
     message: issue.message,
   }));
 }
 
-export function toAppError(error: unknown): AppError {
+function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   if (error instanceof ZodError) {
     const fields = describeZodIssues(error);

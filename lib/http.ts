@@ -2,7 +2,7 @@
 // refused with 413 before it is buffered), and one wrapper that maps errors to responses.
 import { AppError, errorResponse } from "./errors";
 
-export const maxJsonBodyBytes = 256 * 1024;
+const maxJsonBodyBytes = 256 * 1024;
 
 /**
  * Reads the body as UTF-8 text, at most `limitBytes`. A declared Content-Length over the cap

@@ -7,7 +7,7 @@ import { getEnv, publicUrl } from "./env";
 import { AppError } from "./errors";
 
 /** The error Inngest should see for `error`: permanent AppErrors become NonRetriableError. */
-export function applyRetryPolicy(error: unknown): unknown {
+function applyRetryPolicy(error: unknown): unknown {
   if (error instanceof AppError && !error.isRetryable) return new NonRetriableError(error.message, { cause: error });
   return error;
 }
@@ -36,13 +36,13 @@ export class RetryPolicyMiddleware extends Middleware.BaseMiddleware {
 }
 
 /** The app id the engine knows this app by; function ids are `${inngestAppId}-<function>`. */
-export const inngestAppId = "dark-factory";
+const inngestAppId = "dark-factory";
 
 /** Where the engine reaches this app's serve endpoint (app/api/inngest/route.ts). */
 export const inngestServePath = "/api/inngest";
 
 /** INNGEST_DEV is "1" for a dev server (at INNGEST_BASE_URL, else :8288), or the URL of one. */
-export function devServerUrl(): string | undefined {
+function devServerUrl(): string | undefined {
   const { INNGEST_DEV: dev, INNGEST_BASE_URL: baseUrl } = getEnv();
   if (!dev || dev === "0" || dev === "false") return undefined;
   if (/^https?:\/\//.test(dev)) return dev.replace(/\/$/, "");

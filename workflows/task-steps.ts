@@ -47,7 +47,7 @@ export async function runSessionSteps(step: Step, options: SessionStepsOptions):
 // after each event or every few minutes (several suites, or an event that slipped in between
 // the read and the wait), until a deadline.
 const recheckMinutes = 5;
-export const ciTimeoutMinutes = 30;
+const ciTimeoutMinutes = 30;
 
 export async function waitForCi(step: Step, options: { runId: string; taskId: string; sha: string; stepSuffix: string; lease?: BranchLeaseRequest }): Promise<TaskCi> {
   if (!/^[0-9a-f]{40}$/.test(options.sha)) throw new Error(`Not a commit sha: ${options.sha}`);

@@ -20,7 +20,7 @@ export type ProfileFieldName = (typeof profileCommandNames)[number] | "hasCi" | 
 export type ProfileFormValues = Record<(typeof profileCommandNames)[number] | "followUpBudgetUsd" | "coderAttempts", string> & { hasCi: boolean };
 export type ProfileFieldErrors = Partial<Record<ProfileFieldName, string>>;
 
-export const profileFieldNames: readonly ProfileFieldName[] = [...profileCommandNames, "hasCi", "followUpBudgetUsd", "coderAttempts"];
+const profileFieldNames: readonly ProfileFieldName[] = [...profileCommandNames, "hasCi", "followUpBudgetUsd", "coderAttempts"];
 
 export const commandLabels: Record<(typeof profileCommandNames)[number], string> = {
   setupCommand: "Setup",

@@ -12,10 +12,10 @@ import { resolveWorkspacePath } from "@/lib/agents/tools/workspace-path";
 import type { WorkspaceToolName } from "./roles";
 import type { WorkspaceToolResult } from "./workspace-toolkit";
 
-export const toolActivityEventType = "agent.tool" satisfies RunEventType;
+const toolActivityEventType = "agent.tool" satisfies RunEventType;
 
 /** First characters of a path or command kept in the event; the rest is dropped. */
-export const toolTargetMaxChars = 200;
+const toolTargetMaxChars = 200;
 
 /** Payload of an `agent.tool` run event (its schema lives in the run event catalogue). */
 export type ToolActivityPayload = RunEventPayload<"agent.tool">;

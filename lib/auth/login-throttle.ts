@@ -4,9 +4,9 @@
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
-export const loginThrottleWindowSec = 15 * 60;
+const loginThrottleWindowSec = 15 * 60;
 export const maxFailuresPerClient = 10;
-export const maxFailuresOverall = 100;
+const maxFailuresOverall = 100;
 
 const overallKey = "login:all";
 

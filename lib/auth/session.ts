@@ -90,12 +90,12 @@ export async function authenticateRequest(request: Request): Promise<AuthMethod>
 // never answers. Bearer-token calls carry no ambient credential and are not checked.
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function isMutation(method: string): boolean {
+function isMutation(method: string): boolean {
   return !safeMethods.has(method.toUpperCase());
 }
 
 /** The origin browsers send for this app, from FACTORY_PUBLIC_URL. */
-export function publicOrigin(): string {
+function publicOrigin(): string {
   return new URL(publicUrl()).origin;
 }
 

@@ -28,7 +28,7 @@ export const repositoryKeys = {
 /** Set `meta: { isAuthRedirectDisabled: true }` on a query or mutation whose 401 is an answer, not an expired session (login). */
 type ClientMeta = { isAuthRedirectDisabled?: boolean };
 
-export function makeQueryClient() {
+function makeQueryClient() {
   return new QueryClient({
     queryCache: new QueryCache({
       onError: (error, query) => redirectToLoginOnUnauthenticated(error, query.meta as ClientMeta | undefined),
@@ -60,7 +60,7 @@ export function getQueryClient() {
 }
 
 /** The login page path that brings the user back here afterwards. */
-export function buildLoginPath(nextPath: string) {
+function buildLoginPath(nextPath: string) {
   return `/login?next=${encodeURIComponent(nextPath)}`;
 }
 

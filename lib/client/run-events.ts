@@ -148,12 +148,6 @@ function parseStreamedEvent(data: string): RunEventDto | null {
 const SUMMARY_MAX_CHARS = 160;
 const PREFERRED_TEXT_FIELDS = ["message", "summary", "reason", "error", "detail", "description", "title"] as const;
 
-/** "run.started" -> "Run started"; "task/pr.opened" -> "Task pr opened". */
-export function humanizeEventType(type: string) {
-  const words = type.replace(/[./_:-]+/g, " ").trim();
-  return words ? words.charAt(0).toUpperCase() + words.slice(1) : "Event";
-}
-
 export function describeRunEvent(event: { type: string; payload: unknown }): string {
   const payload = event.payload;
   const typed = parseRunEvent(event);
@@ -224,7 +218,7 @@ export type ToolActivity = ToolActivityPayload & { eventId: number; at: string }
 
 const TOOL_ACTIVITY_EVENT = "agent.tool";
 
-export function readToolActivity(event: RunEventDto): ToolActivity | null {
+function readToolActivity(event: RunEventDto): ToolActivity | null {
   if (event.type !== TOOL_ACTIVITY_EVENT) return null;
   const payload = event.payload as Partial<ToolActivityPayload> | null;
   if (!payload || typeof payload.tool !== "string" || typeof payload.sessionId !== "string" || typeof payload.role !== "string") return null;

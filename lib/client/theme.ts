@@ -2,7 +2,7 @@
 // <html> is what the CSS reads (app/globals.css mirrors the palette under it).
 export type ThemeChoice = "system" | "light" | "dark";
 
-export const THEME_STORAGE_KEY = "factory-theme";
+const THEME_STORAGE_KEY = "factory-theme";
 export const THEME_CHOICES: readonly ThemeChoice[] = ["system", "light", "dark"];
 
 /**

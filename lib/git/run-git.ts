@@ -21,7 +21,7 @@ export type RunGitOptions = {
 
 export type GitResult = { stdout: string; exitCode: number };
 
-export const botIdentity = { name: "Dark Factory", email: "factory@localhost" };
+const botIdentity = { name: "Dark Factory", email: "factory@localhost" };
 
 const safeConfig = [
   "core.hooksPath=/dev/null",
@@ -63,7 +63,7 @@ export async function runGit(options: RunGitOptions): Promise<GitResult> {
 }
 
 /** Per-command auth header, plus the forms of the token that must be redacted. */
-export function buildAuthConfig(
+function buildAuthConfig(
   token: string | undefined,
   remoteUrl: string | undefined,
 ): { env: Record<string, string>; secrets: string[] } {

@@ -18,7 +18,7 @@ export type RepositoryRef = {
 
 const segmentPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-export function getDataDir(): string {
+function getDataDir(): string {
   return path.resolve(getEnv().FACTORY_DATA_DIR);
 }
 
@@ -31,7 +31,7 @@ export function getMirrorPath(repo: Pick<RepositoryRef, "owner" | "name">): stri
   return path.join(getDataDir(), "repos", repo.owner, `${repo.name}.git`);
 }
 
-export function getWorkspacesDir(): string {
+function getWorkspacesDir(): string {
   return path.join(getDataDir(), "workspaces");
 }
 
@@ -43,7 +43,7 @@ export function getWorkspacePath(sessionId: string): string {
 }
 
 /** Refuses URLs carrying credentials: the token must only ever travel per command. */
-export function assertCleanRemoteUrl(remoteUrl: string): void {
+function assertCleanRemoteUrl(remoteUrl: string): void {
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(remoteUrl)) {
     throw new AppError("bad_request", "The repository URL must not contain credentials; the token is sent per command");
   }
@@ -54,7 +54,7 @@ export function assertCleanRemoteUrl(remoteUrl: string): void {
 const pending = new Map<string, Promise<unknown>>();
 
 /** Creates or updates the mirror; concurrent callers for one repository take turns. */
-export async function ensureMirror(options: { repo: RepositoryRef; token?: string }): Promise<string> {
+async function ensureMirror(options: { repo: RepositoryRef; token?: string }): Promise<string> {
   const mirror = getMirrorPath(options.repo);
   const previous = pending.get(mirror) ?? Promise.resolve();
   const current = previous.catch(() => undefined).then(() => updateMirror(mirror, options));
@@ -132,7 +132,7 @@ export async function openLocalWorkspace(options: { path: string }): Promise<str
 }
 
 /** Fetches the remote, then resets the workspace to its branch's head (see checkoutFactoryBranch). */
-export async function resumeWorkspace(options: {
+async function resumeWorkspace(options: {
   workspace: string;
   branch: string;
   token?: string;
@@ -152,7 +152,7 @@ export async function resumeWorkspace(options: {
 // Puts a workspace exactly on the remote head of its branch, or starts the branch from the
 // default branch when it hasn't been pushed yet. Local leftovers (from a crashed chunk) are
 // discarded: the pushed branch is the truth.
-export async function checkoutFactoryBranch(options: {
+async function checkoutFactoryBranch(options: {
   workspace: string;
   branch: string;
   defaultBranch: string;

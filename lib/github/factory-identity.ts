@@ -64,7 +64,7 @@ export function hiddenMarker(kind: "review" | "status" | "pr" | "reply", key?: s
   return `${prefix}${kind}${safeKey ? `:${safeKey}` : ""} -->`;
 }
 
-export function hasHiddenMarker(body: string | null | undefined, marker: string): boolean {
+function hasHiddenMarker(body: string | null | undefined, marker: string): boolean {
   return typeof body === "string" && body.includes(marker);
 }
 

@@ -16,7 +16,7 @@ export type GitHubRequestError = Error & {
   response?: { data?: unknown; headers: Record<string, string | number | undefined> };
 };
 
-export function isGitHubRequestError(error: unknown): error is GitHubRequestError {
+function isGitHubRequestError(error: unknown): error is GitHubRequestError {
   return error instanceof Error && error.name === "HttpError" && typeof (error as { status?: unknown }).status === "number";
 }
 
@@ -96,7 +96,7 @@ export type CreateGitHubClientOptions = {
 };
 
 /** GitHub: "If you are making a large number of POST, PATCH, PUT, or DELETE requests for a single user or client ID, wait at least one second between each request." */
-export const defaultWriteGapMs = 1000;
+const defaultWriteGapMs = 1000;
 
 export function createGitHubClient(options: CreateGitHubClientOptions): GitHubClient {
   const maxRetries = options.maxRetries ?? 3;

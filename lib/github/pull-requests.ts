@@ -34,7 +34,7 @@ type PullLike = {
   body: string | null;
 };
 
-export function toPullRequestInfo(pull: PullLike): PullRequestInfo {
+function toPullRequestInfo(pull: PullLike): PullRequestInfo {
   return {
     number: pull.number,
     nodeId: pull.node_id,
@@ -60,7 +60,7 @@ export type PullRequestBodyInput = {
   buildsOn?: { number: number; url: string; branch: string; taskKey: string }[];
 };
 
-export function renderPullRequestBody(input: PullRequestBodyInput): string {
+function renderPullRequestBody(input: PullRequestBodyInput): string {
   const criteria = input.task.acceptanceCriteria.length
     ? input.task.acceptanceCriteria.map((c) => `- [ ] ${c}`).join("\n")
     : "_None given._";
@@ -181,7 +181,7 @@ export type OpenDraftPullRequestInput = RepoRef & {
   body: string;
 };
 
-export async function openDraftPullRequest(input: OpenDraftPullRequestInput): Promise<PullRequestInfo & { isCreated: boolean }> {
+async function openDraftPullRequest(input: OpenDraftPullRequestInput): Promise<PullRequestInfo & { isCreated: boolean }> {
   if (!isFactoryBranch(input.head)) {
     throw new AppError("bad_request", `The factory only opens pull requests from factory/* branches, not "${input.head}".`);
   }
@@ -208,7 +208,7 @@ export async function openDraftPullRequest(input: OpenDraftPullRequestInput): Pr
 }
 
 /** The branch's open PR, else its most recent closed or merged one, else null. */
-export async function findPullRequestForBranch(input: RepoRef & { head: string }): Promise<PullRequestInfo | null> {
+async function findPullRequestForBranch(input: RepoRef & { head: string }): Promise<PullRequestInfo | null> {
   const client = await getGitHubClient(input);
   const pulls = await client.paginate(client.rest.pulls.list, {
     owner: input.owner, repo: input.repo, head: `${input.owner}:${input.head}`, state: "all", per_page: 100,

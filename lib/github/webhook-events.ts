@@ -27,7 +27,7 @@ const pullRequest = z.object({
 
 export const envelopeSchema = z.object({ action: z.string().optional(), repository: repository.optional() });
 
-export const reviewPayloadSchema = z.object({
+const reviewPayloadSchema = z.object({
   action: z.string(),
   repository,
   pull_request: pullRequest,
@@ -41,20 +41,20 @@ export const reviewPayloadSchema = z.object({
   }),
 });
 
-export const issueCommentPayloadSchema = z.object({
+const issueCommentPayloadSchema = z.object({
   action: z.string(),
   repository,
   issue: z.object({ number: z.number().int().positive(), pull_request: z.object({ url: z.string() }).nullish() }),
   comment: z.object({ id: z.number().int(), body: z.string(), user, author_association: z.string() }),
 });
 
-export const checkSuitePayloadSchema = z.object({
+const checkSuitePayloadSchema = z.object({
   action: z.string(),
   repository,
   check_suite: z.object({ head_sha: z.string(), head_branch: z.string().nullable(), conclusion: z.string().nullable() }),
 });
 
-export const pullRequestPayloadSchema = z.object({ action: z.string(), repository, pull_request: pullRequest });
+const pullRequestPayloadSchema = z.object({ action: z.string(), repository, pull_request: pullRequest });
 
 export type WebhookRepository = z.infer<typeof repository>;
 

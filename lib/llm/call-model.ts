@@ -20,14 +20,14 @@ export type RetryOptions = {
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void | Promise<void>;
 };
 
-export class ModelTimeoutError extends Error {
+class ModelTimeoutError extends Error {
   constructor(timeoutMs: number) {
     super(`model call timed out after ${timeoutMs} ms`);
     this.name = "ModelTimeoutError";
   }
 }
 
-export function isRetryableModelError(error: unknown): boolean {
+function isRetryableModelError(error: unknown): boolean {
   if (error instanceof ModelTimeoutError) return true;
   if (APICallError.isInstance(error)) return error.isRetryable;
   const cause = (error as { cause?: unknown })?.cause;
@@ -47,7 +47,7 @@ function retryAfterMs(error: unknown): number | undefined {
 }
 
 /** `attempt` gets each try's abort signal (with its own timeout) and its 1-based number. */
-export async function withRetries<T>(attempt: (signal: AbortSignal, attemptNumber: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+async function withRetries<T>(attempt: (signal: AbortSignal, attemptNumber: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const maxRetries = options.maxRetries ?? 4;
   const initialDelayMs = options.initialDelayMs ?? 1000;
   const maxDelayMs = options.maxDelayMs ?? 60_000;
@@ -70,7 +70,7 @@ export async function withRetries<T>(attempt: (signal: AbortSignal, attemptNumbe
 }
 
 /** A short reason for a failed call, without response bodies that might echo a prompt. */
-export function describeModelError(error: unknown): string {
+function describeModelError(error: unknown): string {
   if (APICallError.isInstance(error)) {
     return `${error.statusCode ? `HTTP ${error.statusCode}: ` : ""}${error.message}`.slice(0, 500);
   }
@@ -127,7 +127,7 @@ export class ModelCallError extends Error {
  * Recording a finished call failed (the database is unreachable): the call is charged at its
  * reservation where possible, and the step should be retried, not the session failed.
  */
-export class CallAccountingError extends Error {
+class CallAccountingError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "CallAccountingError";
@@ -139,7 +139,7 @@ class BudgetExhausted extends Error {}
 const toolBytesCache = new WeakMap<ToolSet, number>();
 
 /** Bytes of the tool definitions as the provider will see them (name, description, JSON schema). */
-export function measureToolBytes(tools: ToolSet): number {
+function measureToolBytes(tools: ToolSet): number {
   const cached = toolBytesCache.get(tools);
   if (cached !== undefined) return cached;
   const definitions = Object.entries(tools).map(([name, tool]) => ({

@@ -39,7 +39,7 @@ export type RoleModelDto = {
 export type ModelPricesDto = { prices: ModelPriceDto[]; roles: RoleModelDto[] };
 
 /** $ per million tokens. The cap catches a price typed per thousand or per token by mistake. */
-export const maxPricePerMTok = 1000;
+const maxPricePerMTok = 1000;
 
 const provider = z.enum(providerNames, { message: `must be one of ${providerNames.join(", ")}` });
 const model = z

@@ -106,7 +106,7 @@ export async function listModelPrices(options: { env?: Env } = {}): Promise<Mode
 }
 
 /** A ModelPrice row as JSON: Decimal prices become plain numbers. */
-export function toModelPriceDto(row: ModelPriceRow, env: Env): ModelPriceDto {
+function toModelPriceDto(row: ModelPriceRow, env: Env): ModelPriceDto {
   return {
     provider: row.provider as ProviderName,
     model: row.model,
@@ -126,7 +126,7 @@ export function toModelPriceDto(row: ModelPriceRow, env: Env): ModelPriceDto {
  * the model or its undated alias wins over any table row, so a Settings edit would do nothing.
  */
 
-export function findEnvPriceRef(options: { provider: string; model: string; env: Env }): string | undefined {
+function findEnvPriceRef(options: { provider: string; model: string; env: Env }): string | undefined {
   const { provider, model, env } = options;
   const candidates = [model, model.replace(/-\d{8}$/, "")].map((candidate) => `${provider}:${candidate}`);
   return candidates.find((ref) => env.FACTORY_MODEL_PRICES?.[ref]);
@@ -238,7 +238,7 @@ async function describeRoleModel(role: AgentRoleName, env: Env): Promise<RoleMod
 export type CallTokens = { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
 
 /** Money is kept as strings with 10 decimals, the precision of the database columns. */
-export function toUsdDecimalString(value: number, rounding: "round" | "ceil" = "round"): string {
+function toUsdDecimalString(value: number, rounding: "round" | "ceil" = "round"): string {
   const scaled = value * 1e10;
   const integer = rounding === "ceil" ? Math.ceil(scaled - 1e-6) : Math.round(scaled);
   return (integer / 1e10).toFixed(10);

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { ProfileSource } from "@/lib/generated/prisma/enums";
 import { describeRepositoryNameProblem } from "@/lib/github/repository-name";
 
-export const maxCommandLength = 2000;
+const maxCommandLength = 2000;
 
 /**
  * Control characters (C0 but tab, DEL, C1) and the bidi overrides that make text read
@@ -27,7 +27,6 @@ export const commandField = z
 
 /** The editable profile commands, in the order the UI shows them. */
 export const profileCommandNames = ["setupCommand", "testCommand", "lintCommand", "typecheckCommand", "buildCommand"] as const;
-export type ProfileCommandName = (typeof profileCommandNames)[number];
 
 export const maxFollowUpBudgetUsd = 1000;
 export const maxCoderAttempts = 8;

@@ -119,7 +119,7 @@ async function detectAndStore(row: ProfileRow): Promise<RepositoryProfile> {
 }
 
 /** Opens the default branch's head in the repository's own profile workspace and reads it. */
-export async function detectOnDefaultBranch(repository: { id: string; owner: string; name: string; defaultBranch: string }): Promise<{ detected: DetectedProfile; sha: string }> {
+async function detectOnDefaultBranch(repository: { id: string; owner: string; name: string; defaultBranch: string }): Promise<{ detected: DetectedProfile; sha: string }> {
   // A factory/* branch name that is never pushed: the checkout starts from the default branch.
   const { workspace, headSha } = await openSessionWorkspace({
     repository,

@@ -26,7 +26,7 @@ const notification = { notificationId: z.string(), channel: z.string() };
 const reviewPosted = z.looseObject({ taskKey: z.string(), verdict: z.string(), url: z.string(), comments: z.number().int(), iteration: z.number().int().optional(), followUpId: z.string().optional() });
 
 /** Payload of an `agent.tool` event: one workspace tool call, as the run page shows it live. */
-export const toolActivityPayload = z.object({
+const toolActivityPayload = z.object({
   sessionId: z.string(),
   role,
   taskKey: nullableString,
@@ -97,7 +97,7 @@ export type RunEventPayload<T extends RunEventType> = z.infer<(typeof runEventPa
 /** A typed event: the payload that goes with its type. */
 export type TypedRunEvent = { [T in RunEventType]: { type: T; payload: RunEventPayload<T> } }[RunEventType];
 
-export function isRunEventType(type: string): type is RunEventType {
+function isRunEventType(type: string): type is RunEventType {
   return Object.hasOwn(runEventPayloadSchemas, type);
 }
 

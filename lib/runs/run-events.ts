@@ -46,7 +46,7 @@ export async function recordRunEvent<T extends RunEventType>(input: RecordRunEve
 }
 
 /** Events of a run with seq > afterSeq, oldest first, each carrying the run's current progress. */
-export async function listRunEventsAfter(options: { runId: string; afterSeq: number; limit?: number }): Promise<RunEventDto[]> {
+async function listRunEventsAfter(options: { runId: string; afterSeq: number; limit?: number }): Promise<RunEventDto[]> {
   const [events, run] = await Promise.all([
     db.runEvent.findMany({
       where: { runId: options.runId, seq: { gt: options.afterSeq } },
@@ -127,7 +127,7 @@ declare global {
 }
 const globalForListener = globalThis;
 
-export function getRunEventListener(): RunEventListener {
+function getRunEventListener(): RunEventListener {
   globalForListener.factoryRunEventListener ??= new RunEventListener();
   return globalForListener.factoryRunEventListener;
 }
@@ -137,7 +137,7 @@ export function getRunEventListener(): RunEventListener {
 // event tells the browser to stop reconnecting, and the stream closes; so does a reconnect
 // that arrives after the final event was sent.
 /** Event types that end a run; each run records exactly one of them. */
-export const finalRunEventTypes = ["run.succeeded", "run.failed", "run.cancelled", "run.budget_exhausted"];
+const finalRunEventTypes = ["run.succeeded", "run.failed", "run.cancelled", "run.budget_exhausted"];
 
 async function hasFinalEventUpTo(runId: string, seq: number): Promise<boolean> {
   const found = await db.runEvent.findFirst({ where: { runId, seq: { lte: seq }, type: { in: finalRunEventTypes } }, select: { seq: true } });

@@ -114,7 +114,7 @@ export async function cancelRun(options: { runId: string; notifyEngine: (runId: 
  * sessions are stopped, reservations of calls in flight are given back, and its unfinished
  * tasks get the run's outcome, with the reason.
  */
-export async function stopRunWork(tx: Prisma.TransactionClient, options: { runId: string; reason: string; taskStatus: "failed" | "cancelled" | "budget_exhausted" }) {
+async function stopRunWork(tx: Prisma.TransactionClient, options: { runId: string; reason: string; taskStatus: "failed" | "cancelled" | "budget_exhausted" }) {
   const now = new Date();
   await tx.agentSession.updateMany({
     // Follow-up sessions answer humans on their own budget; a run ending does not stop them.

@@ -63,7 +63,7 @@ function findExecutable(name: string): string | null {
 // The whole environment a sandboxed command gets. Built from constants, never copied from
 // process.env, so no secret can reach the sandbox by accident.
 
-export const sandboxHome = "/tmp/home";
+const sandboxHome = "/tmp/home";
 
 const systemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

@@ -58,7 +58,7 @@ export function isPublicAddress(address: string): boolean {
   return false;
 }
 
-export function isAllowedHost(host: string, allowedHosts: string[]): boolean {
+function isAllowedHost(host: string, allowedHosts: string[]): boolean {
   const name = host.toLowerCase().replace(/\.$/, "");
   return allowedHosts.some((allowed) => (allowed.startsWith("*.") ? name.endsWith(allowed.slice(1)) && name.length > allowed.length - 1 : name === allowed));
 }

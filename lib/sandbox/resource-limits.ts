@@ -51,7 +51,7 @@ export function describeLimitExceeded(kind: LimitKind, limits: ResourceLimits): 
   return { kind, message: messages[kind] };
 }
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
   let value = bytes;
   let unit = 0;

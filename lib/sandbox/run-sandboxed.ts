@@ -21,7 +21,7 @@ export type TailBuffer = {
   read(): { text: string; isTruncated: boolean };
 };
 
-export function createTailBuffer(maxBytes: number): TailBuffer {
+function createTailBuffer(maxBytes: number): TailBuffer {
   let chunks: Buffer[] = [];
   let keptBytes = 0;
   let totalBytes = 0;
@@ -84,7 +84,7 @@ export type SandboxResult = {
 };
 
 export const defaultTimeoutSec = 120;
-export const defaultMaxOutputBytes = 64 * 1024;
+const defaultMaxOutputBytes = 64 * 1024;
 const sigxfsz = os.constants.signals.SIGXFSZ;
 
 export async function runSandboxed(options: RunSandboxedOptions): Promise<SandboxResult> {

@@ -104,7 +104,7 @@ export type FollowUpResults = {
 };
 
 /** The follow-up's outcome from its sessions, with a readable reason when it did not succeed. */
-export function decideFollowUpOutcome(results: Omit<FollowUpResults, "followUpId">): { status: FinalFollowUpStatus; reason?: string } {
+function decideFollowUpOutcome(results: Omit<FollowUpResults, "followUpId">): { status: FinalFollowUpStatus; reason?: string } {
   const stopped = (outcome: SessionOutcome) => `${outcome.stopReason ?? outcome.status}${outcome.error ? ` (${outcome.error})` : ""}`;
   if (results.fixer.stopReason === "budget_exhausted") return { status: "budget_exhausted", reason: `The follow-up budget ran out during the fixer session: ${results.fixer.error ?? "the next call did not fit"}.` };
   if (results.fixer.stopReason !== "finished") return { status: "failed", reason: `The fixer stopped: ${stopped(results.fixer)}.` };

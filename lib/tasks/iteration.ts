@@ -137,7 +137,7 @@ export async function runTaskChecks(options: {
 /** Test files by the usual conventions of JS/TS, Python, Go, Ruby, Java and Rust's tests/ dir. */
 const testFilePattern = /(^|\/)(tests?|__tests__|spec)\/|[._-](test|spec)\.[cm]?[jt]sx?$|(^|\/)test_[^/]*\.py$|_test\.(py|go)$|_spec\.rb$|Tests?\.(java|kt|cs)$/;
 
-export function isTestFile(file: string): boolean {
+function isTestFile(file: string): boolean {
   return testFilePattern.test(file);
 }
 

@@ -54,7 +54,7 @@ export type TaskContext = RunContext & { task: NonNullable<Awaited<ReturnType<ty
 export type WorkContext = RunContext & { task: TaskContext["task"] | null };
 
 /** A session's context: the task's when it has one, else the run's. */
-export async function loadWorkContext(options: { runId: string; taskId?: string | null }): Promise<WorkContext> {
+async function loadWorkContext(options: { runId: string; taskId?: string | null }): Promise<WorkContext> {
   return options.taskId ? loadTaskContextOrThrow({ runId: options.runId, taskId: options.taskId }) : { ...(await loadRunContextOrThrow(options)), task: null };
 }
 

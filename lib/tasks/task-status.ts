@@ -68,7 +68,7 @@ export async function beginTask(options: { taskId: string }): Promise<TaskBranch
 }
 
 /** The branches of a task's dependencies, in the order the plan lists them. */
-export async function readDependencyBranches(options: { runId: string; dependsOn: string[] }): Promise<string[]> {
+async function readDependencyBranches(options: { runId: string; dependsOn: string[] }): Promise<string[]> {
   if (options.dependsOn.length === 0) return [];
   const dependencies = await db.task.findMany({ where: { runId: options.runId, key: { in: options.dependsOn } }, select: { key: true, branch: true } });
   return options.dependsOn.flatMap((key) => dependencies.find((dependency) => dependency.key === key)?.branch ?? []);

@@ -38,7 +38,7 @@ const maxFailing = 50;
 const maxTests = 5_000;
 const commandTimeoutSec = 20 * 60;
 /** Name of the failing "test" standing for a setup command that failed. */
-export const setupFailureName = "(setup command)";
+const setupFailureName = "(setup command)";
 
 export type WorkspaceSetup = { status: "none" | "done" | "already_done" | "failed"; outputTail: string };
 
@@ -171,7 +171,7 @@ export function buildCommandKey(commands: { setupCommand: string | null; testCom
   return createHash("sha256").update(`${commands.setupCommand ?? ""}\u0000${commands.testCommand ?? ""}`).digest("hex").slice(0, 32);
 }
 
-export async function findTestBaseline(key: { repositoryId: string; baseSha: string; commandKey: string }): Promise<BaselineSummary | null> {
+async function findTestBaseline(key: { repositoryId: string; baseSha: string; commandKey: string }): Promise<BaselineSummary | null> {
   const row = await db.testBaseline.findUnique({
     where: { repositoryId_baseSha_commandKey: key },
     select: { outcome: true, failed: true, failingTests: true },

@@ -282,4 +282,3 @@ function execCapture(command: string, args: string[], cwd: string) {
   });
 }
 
-export const searchBackend = ripgrepPath ? "ripgrep" : "git grep";

@@ -106,7 +106,7 @@ async function realpathOrThrow(target: string, requested: string, isLink = false
   }
 }
 
-export function isInsideWorkspace(root: string, candidate: string): boolean {
+function isInsideWorkspace(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
   return relative === "" || (!relative.startsWith(`..${path.sep}`) && relative !== ".." && !path.isAbsolute(relative));
 }

@@ -25,7 +25,7 @@ const handlers: Record<WorkspaceToolName, Handler> = {
   run_command: runCommand,
 };
 
-export function isWorkspaceToolName(name: string): name is WorkspaceToolName {
+function isWorkspaceToolName(name: string): name is WorkspaceToolName {
   return Object.hasOwn(workspaceToolSchemas, name);
 }
 
@@ -91,7 +91,6 @@ export const workspaceToolSchemas = {
 
 export type WorkspaceToolName = keyof typeof workspaceToolSchemas;
 
-export type WorkspaceToolArgs<Name extends WorkspaceToolName> = z.infer<(typeof workspaceToolSchemas)[Name]>;
 
 /** One-line descriptions of each tool, for the model. */
 export const workspaceToolDescriptions: Record<WorkspaceToolName, string> = {
@@ -109,7 +108,7 @@ const defaultCommandTimeoutSec = 120;
 const maxCommandTimeoutSec = 600;
 
 /** Sandboxed, without network. A non-zero exit is a normal result; a timeout is an error. */
-export async function runCommand(args: { command: string; timeoutSec?: number }, ctx: ToolContext): Promise<ToolResult> {
+async function runCommand(args: { command: string; timeoutSec?: number }, ctx: ToolContext): Promise<ToolResult> {
   const workspace = (await resolveWorkspacePath(ctx.workspace, ".")).absolute;
   const defaultTimeoutSec = ctx.commandTimeoutSec ?? defaultCommandTimeoutSec;
   const timeoutSec = Math.min(args.timeoutSec ?? defaultTimeoutSec, Math.max(defaultTimeoutSec, maxCommandTimeoutSec));
