@@ -259,7 +259,7 @@ function describeWin(attempt: { testResult: string | null; newFailures: number |
 export async function deleteLeftoverAttemptBranches(options: { taskId: string }): Promise<{ deleted: string[] }> {
   const task = await db.task.findUniqueOrThrow({
     where: { id: options.taskId },
-    select: { key: true, runId: true, run: { select: { repository: { select: { owner: true, name: true } } } }, sessions: { where: { attempt: { not: null } }, distinct: ["attempt"], select: { attempt: true } } },
+    select: { key: true, runId: true, run: { select: { repository: { select: { owner: true, name: true } } } }, sessions: { where: { attempt: { not: null } }, distinct: ["attempt"], orderBy: { attempt: "asc" }, select: { attempt: true } } },
   });
   const repository = task.run.repository;
   if (!repository) return { deleted: [] };

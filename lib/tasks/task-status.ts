@@ -67,6 +67,12 @@ export async function beginTask(options: { taskId: string }): Promise<TaskBranch
   return { branch, baseBranch, mergeBranches: dependencyBranches.filter((candidate) => candidate !== baseBranch) };
 }
 
+/** Every task of a run, by id. */
+export async function listRunTaskIds(runId: string): Promise<string[]> {
+  const tasks = await db.task.findMany({ where: { runId }, select: { id: true }, orderBy: { createdAt: "asc" } });
+  return tasks.map((task) => task.id);
+}
+
 /** The branches of a task's dependencies, in the order the plan lists them. */
 async function readDependencyBranches(options: { runId: string; dependsOn: string[] }): Promise<string[]> {
   if (options.dependsOn.length === 0) return [];

@@ -8,12 +8,14 @@ import { listWorkspaces } from "@/lib/git/workspace";
 import { getRunDetailOrThrow } from "@/lib/runs/read-runs";
 import { estimateAttemptUsd } from "@/lib/tasks/coder-attempts";
 import { useScriptedModel } from "@/test/agent-fixtures";
+import { secretCanaries } from "@/test/secret-canaries";
 import {
   farewellTask, farewellTest, greeterRepo, plannerSubmits, requestRun, reviewerFollowsTests, roleOf, sessionStarts, startFactoryWorld, startFlowEngine, taskMessageOf, writes,
   type FactoryWorld, type RoleScript,
 } from "./factory-flow-fixtures";
 
 const { harness, slack, finishedRunSpec } = await startFlowEngine({ runTimeoutMs: 240_000 });
+const cancelRoute = await import("@/app/api/runs/[id]/cancel/route");
 
 let world: FactoryWorld | undefined;
 afterEach(async () => world?.close());
@@ -160,5 +162,50 @@ describe("best-of-N coder attempts", () => {
     expect(run.spentUsd.toFixed(6)).toBe("0.004800");
     expect(run.spentUsd.lte(run.budgetUsd)).toBe(true);
     expect(describeRunEvent({ type: limited.type, payload: limited.payload })).toMatch(/^\[farewell\] 2 of 4 coder attempts run: \$\d+\.\d\d left covers 2 at ~\$\d+\.\d\d each$/);
+  }, 300_000);
+
+  it("cleans up after a run cancelled while its attempts are judged: attempt branches and clones go, the task's branch stays", async () => {
+    let markJudging!: () => void;
+    const isJudging = new Promise<void>((resolve) => (markJudging = resolve));
+    let releaseJudge!: () => void;
+    const judgeReleased = new Promise<void>((resolve) => (releaseJudge = resolve));
+    const approve = reviewerFollowsTests();
+    const coder: RoleScript = writes({ "farewell.js": "export const farewell = (name) => `Goodbye, ${name}!`;\n" }, "Added farewell");
+    world = await startFactoryWorld({
+      files: greeterRepo,
+      testCommand: "node --test",
+      roles: {
+        planner: plannerSubmits([farewellTask]),
+        coder,
+        tester: () => ({ toolCalls: [{ name: "finish", args: { summary: "The existing tests will do." } }] }),
+        // Tied attempts go to a reviewer each; the first one holds until the run is cancelled.
+        reviewer: async (request, turn) => {
+          markJudging();
+          await judgeReleased;
+          return approve(request, turn);
+        },
+      },
+    });
+    const runId = await submitRun({ models: {}, coderAttempts: 2, budgetUsd: 5 });
+    await isJudging;
+    const task = await db.task.findFirstOrThrow({ where: { runId } });
+    expect(await world.github.branches("acme", world.repository.name)).toEqual(expect.arrayContaining([`${task.branch}-attempt-1`, `${task.branch}-attempt-2`]));
+
+    const cancelled = await cancelRoute.POST(
+      new Request(`http://localhost:3000/api/runs/${runId}/cancel`, { method: "POST", headers: { authorization: `Bearer ${secretCanaries.FACTORY_API_TOKEN}` } }),
+      { params: Promise.resolve({ id: runId }) },
+    );
+    expect(cancelled.status).toBe(200);
+    releaseJudge();
+    const cleanup = await harness.waitForRun({ functionId: "clean-up-cancelled-run", where: (run) => run.event.data.runId === runId, timeoutMs: 60_000 });
+    expect(cleanup).toMatchObject({ status: "completed", output: { runId, deletedBranches: [`${task.branch}-attempt-1`, `${task.branch}-attempt-2`] } });
+
+    // Only the task's own branch is left next to main: the work so far, for a human to look at.
+    const branches = await world.github.branches("acme", world.repository.name);
+    expect(branches.filter((branch) => branch.includes("-attempt-"))).toEqual([]);
+    expect(branches).toContain("main");
+    const sessionIds = new Set((await db.agentSession.findMany({ where: { taskId: task.id }, select: { id: true } })).map((session) => session.id));
+    expect(listWorkspaces().filter((name) => name.includes(task.id) || sessionIds.has(name))).toEqual([]);
+    expect(await db.task.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({ status: "cancelled" });
   }, 300_000);
 });
