@@ -205,7 +205,7 @@ export function removeWorkspaces(names: Iterable<string>): string[] {
 function lastUsedAt(workspace: string): number {
   const times = [workspace, path.join(workspace, ".git", "index"), path.join(workspace, ".git", "HEAD")].map((file) => {
     try {
-      return statSync(file).mtimeMs;
+      return statSync(/*turbopackIgnore: true*/ file).mtimeMs;
     } catch {
       return 0;
     }

@@ -30,12 +30,12 @@ export function createWorkspaceFileReader(workspace: string): RepositoryFileRead
   return {
     async readFile(relative) {
       const file = await resolveInside(relative, "file");
-      return file ? readFile(file, "utf8").catch(() => null) : null;
+      return file ? readFile(/*turbopackIgnore: true*/ file, "utf8").catch(() => null) : null;
     },
     async listDirectory(relative) {
       const folder = await resolveInside(relative, "directory");
       if (!folder) return [];
-      const entries = await readdir(folder).catch(() => [] as string[]);
+      const entries = await readdir(/*turbopackIgnore: true*/ folder).catch(() => [] as string[]);
       return entries.filter((entry) => entry !== ".git");
     },
   };

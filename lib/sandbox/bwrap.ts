@@ -49,7 +49,7 @@ export function warnUnsandboxedOnce(): void {
 // binary picked up from a user-controlled PATH would defeat the point.
 function findExecutable(name: string): string | null {
   for (const dir of ["/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin"]) {
-    const candidate = path.join(dir, name);
+    const candidate = path.join(/*turbopackIgnore: true*/ dir, name);
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
@@ -142,8 +142,8 @@ export function buildBwrapArgs(options: {
 
   args.push("--ro-bind", "/usr", "/usr");
   for (const link of rootLinks) {
-    if (!existsSync(link)) continue;
-    const target = realpathSync(link);
+    if (!existsSync(/*turbopackIgnore: true*/ link)) continue;
+    const target = realpathSync(/*turbopackIgnore: true*/ link);
     if (target.startsWith("/usr/")) args.push("--symlink", path.relative("/", target), link);
     else args.push("--ro-bind", link, link);
   }

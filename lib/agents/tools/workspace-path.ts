@@ -89,7 +89,7 @@ async function resolveReal(lexical: string, requested: string): Promise<{ real: 
         parent = path.dirname(parent);
       }
     }
-    return { real: path.join(await realpathOrThrow(parent, requested), ...rest), exists: false };
+    return { real: path.join(/*turbopackIgnore: true*/ await realpathOrThrow(parent, requested), ...rest), exists: false };
   }
   return { real: await realpathOrThrow(lexical, requested, isLink), exists: true };
 }
