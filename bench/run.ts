@@ -15,9 +15,9 @@ import { resetEnvCache } from "@/lib/env";
 import { applyMigrations } from "@/lib/migrate";
 import { prepareDatabase } from "@/scripts/database";
 import { createSampleRepo, git } from "@/test/agent-fixtures";
+import { startScriptedLlmServer, type ScriptedTurn } from "@/test/scripted-llm-server";
 import { measureFlowOnRealEngine } from "./flow";
 import { measureSseRenderLatency } from "./sse-render";
-import { startScriptedLlmServer, type ScriptedTurn } from "@/test/scripted-llm-server";
 
 const turns = 50;
 const model = "openai-compatible:bench-model";

@@ -2,9 +2,9 @@
 // at once, transient ones (including a lost 409 race) are retried, a GitHub 401 is not.
 import { Inngest } from "inngest";
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError } from "./errors";
 import { toGitHubError } from "@/lib/github/github-client";
 import { createInngestHarness, type InngestHarness } from "@/test/inngest-harness";
+import { AppError } from "./errors";
 import { inngest as factoryClient, RetryPolicyMiddleware } from "./inngest";
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };

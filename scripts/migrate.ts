@@ -1,7 +1,7 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded
 // Postgres under FACTORY_DATA_DIR when DATABASE_URL is unset.
-import { withDatabase } from "./database";
 import { applyMigrations } from "@/lib/migrate";
+import { withDatabase } from "./database";
 
 await withDatabase(async (databaseUrl) => {
   const applied = await applyMigrations({ databaseUrl, log: (line) => console.log(`[db] ${line}`) });

@@ -9,10 +9,10 @@ import { useRuns, hasRunFilters, readRunFilters, toRunFilterParams, type RunFilt
 import { isActiveRunStatus } from "@/lib/runs/run-status";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, DataTable, LoadError, LoadingNotice, StatTiles } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
 import { RunFiltersBar } from "./run-filters-bar";
 import { CostMeter } from "./run-cost";
 import { RelativeTime, RunStatusBadge } from "./run-status";
-import { PageHeader } from "@/components/ui/page-header";
 
 const RUN_COLUMNS = [
   { label: "Status", className: "w-40" },

@@ -1,10 +1,10 @@
 // UI sessions: the database-backed session behind the cookie, and the same-origin rule for
 // cookie-authenticated mutations.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { isWellFormedSessionSecret, readSessionCookie, sessionMaxAgeSec } from "./session-cookie";
 import { db } from "@/lib/db";
 import { getEnv, publicUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { isWellFormedSessionSecret, readSessionCookie, sessionMaxAgeSec } from "./session-cookie";
 
 // API auth: a bearer FACTORY_API_TOKEN, or the UI's session cookie. The cookie carries a random
 // secret; the database keeps only an HMAC of it (keyed by the API token) as the AuthSession id,

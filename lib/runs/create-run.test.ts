@@ -6,9 +6,9 @@ import { loadEvalConfigs } from "@/eval/eval-configs";
 import { loadEvalTasks } from "@/eval/eval-tasks";
 import { planRunRequest } from "@/eval/run-eval-task";
 import { db } from "@/lib/db";
+import { seedModelPrices } from "@/lib/llm/model-price";
 import { createRun, resolveRunModelsOrThrow } from "./create-run";
 import { createRunInput } from "./create-run-input";
-import { seedModelPrices } from "@/lib/llm/model-price";
 
 function setEnv(values: Record<string, string | undefined>) {
   for (const [name, value] of Object.entries(values)) {

@@ -7,8 +7,8 @@ import { resolveRunCommands } from "@/lib/repositories/repository-profile";
 import { describeNoTestCommand } from "@/lib/repositories/repository-profile-schema";
 import type { ModelEscalationDto } from "@/lib/runs/run-dto";
 import { readModelEscalations, runPageUrl } from "@/lib/runs/to-run-dto";
-import { slackLimits, type Mrkdwn, type SlackBlock, type SlackMessage, escapeMrkdwn, formatCount, formatDuration, joinLinesWithin, linkMrkdwn } from "./slack-message";
 import { formatUsd } from "@/lib/money";
+import { slackLimits, type Mrkdwn, type SlackBlock, type SlackMessage, escapeMrkdwn, formatCount, formatDuration, joinLinesWithin, linkMrkdwn } from "./slack-message";
 const runReportSelect = {
   id: true,
   title: true,

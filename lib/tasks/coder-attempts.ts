@@ -22,9 +22,9 @@ import { computeWorstCaseUsd, getModelPriceOrThrow } from "@/lib/llm/model-price
 import { pickSessionModel, resolveModelLadder } from "@/lib/llm/language-model";
 import { recordRunEvent } from "@/lib/runs/run-events";
 import { judgeFailToPass, type FailOnBaseProof, type FailToPassStatus } from "@/lib/testing/test-results";
+import { openSessionWorkspace } from "@/lib/github/repository";
 import type { TaskContext } from "./role-sessions";
 import { attemptCheckoutKey, resolveBaseSha, taskCheckoutKey, describeTask, startRoleSession } from "./role-sessions";
-import { openSessionWorkspace } from "@/lib/github/repository";
 import { runTaskChecks, type TaskChecks, type TestOverlay } from "./iteration";
 /** One coder attempt: its number (1-based), model and branch. */
 export type AttemptSlot = { attempt: number; model: string; branch: string };

@@ -9,8 +9,8 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { formatUsd } from "@/lib/money";
 import { recordRunEvent } from "@/lib/runs/run-events";
-import { setTaskStatus } from "./task-status";
 import { isRetryableRunStatus, isRetryableTaskStatus, retryableRunStatuses, retryableTaskStatuses } from "@/lib/runs/run-status";
+import { setTaskStatus } from "./task-status";
 
 export const taskRetryParams = z.object({
   id: z.string().min(1).max(64),

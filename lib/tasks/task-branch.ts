@@ -4,8 +4,8 @@ import type { FollowUpStatus, TaskStatus } from "@/lib/generated/prisma/enums";
 import { pushBranch } from "@/lib/git/branches";
 import { runGit } from "@/lib/git/run-git";
 import { listWorkspaces, removeWorkspaces, workspaceLastUsedAt } from "@/lib/git/workspace";
-import { type TaskContext, taskCheckoutKey } from "./role-sessions";
 import { openSessionWorkspace } from "@/lib/github/repository";
+import { type TaskContext, taskCheckoutKey } from "./role-sessions";
 
 // One writer per task branch. run-task iterations and human follow-ups take this lease in
 // turn before they change a branch. Inngest's concurrency limits count executing steps, not

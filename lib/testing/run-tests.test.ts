@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { commitAll } from "@/lib/git/branches";
 import { classifyFailures, judgeFailToPass, proveFailOnBase, formatTestFeedback } from "./test-results";
 import { planTestInvocation, reportDirName } from "./plan-test-invocation";
-import { commitAll } from "@/lib/git/branches";
 import { runTests, setUpWorkspaceOnce, type TestRun } from "./run-tests";
 
 function writeRepo(files: Record<string, string>): string {

@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findCanaries } from "@/test/secret-canaries";
+import { commitAll } from "@/lib/git/branches";
 import { runWorkspaceTool, workspaceToolSchemas } from "./workspace-tools";
 import { searchFiles } from "./file-tools";
-import { commitAll } from "@/lib/git/branches";
 
 let root: string;
 let workspace: string;
