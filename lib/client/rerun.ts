@@ -22,7 +22,7 @@ export const emptyRoleModelTexts = (): RoleModelTexts =>
   Object.fromEntries(agentRoles.map((role) => [role, ""])) as RoleModelTexts;
 
 /** The form's starting values for re-running `run`: same repository, spec, limits and models per role. */
-export function toRerunPrefill(run: RunDetailDto): NewRunPrefill {
+export function toRerunPrefill(run: Pick<RunDetailDto, "id" | "repository" | "title" | "spec" | "budgetUsd" | "maxIterations" | "models" | "modelLadders">): NewRunPrefill {
   const models = emptyRoleModelTexts();
   for (const role of agentRoles) {
     const ladder = run.modelLadders[role] ?? (run.models[role] ? [run.models[role]] : []);

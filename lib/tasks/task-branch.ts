@@ -98,7 +98,8 @@ const orphanIdleMs = 3600_000;
 /** The task a workspace belongs to, by its name: checkout-<task>, base-<task> (either with -attempt-<N>), or a session id. */
 const taskIdPrefix = /^(?:checkout|base)-(.+?)(?:-attempt-\d+)?$/;
 
-export async function cleanupTaskWorkspaces(options: { taskId: string; now?: number }): Promise<{ removed: string[] }> {
+/** `taskId`: the task ending now, whose clones go even before its final status is written. */
+export async function cleanupTaskWorkspaces(options: { taskId?: string; now?: number } = {}): Promise<{ removed: string[] }> {
   const names = listWorkspaces();
   if (names.length === 0) return { removed: [] };
   const sessionNames = names.filter((name) => !taskIdPrefix.test(name));

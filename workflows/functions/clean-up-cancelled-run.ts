@@ -21,8 +21,9 @@ export const cleanUpCancelledRun = inngest.createFunction(
     for (const taskId of taskIds) {
       const branches = await step.run(`delete-attempt-branches-${taskId}`, () => deleteLeftoverAttemptBranches({ taskId }));
       deleted.push(...branches.deleted);
-      await step.run(`remove-clones-${taskId}`, () => cleanupTaskWorkspaces({ taskId }));
     }
-    return { runId, deletedBranches: deleted };
+    // One sweep removes every clone no running task or queued follow-up needs: all of this run's.
+    const clones = await step.run("remove-clones", () => cleanupTaskWorkspaces());
+    return { runId, deletedBranches: deleted, removedClones: clones.removed.length };
   },
 );
