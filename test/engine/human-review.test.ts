@@ -76,8 +76,13 @@ describe.skipIf(!inject("inngestBinary"))("real engine (dev): a human review aft
     expect(replies[0].body).toContain("@alice");
     const fixerRequests = world.llm.requests.filter((request) => firstMessage(request).includes('source="review by @alice"'));
     expect(fixerRequests.length).toBeGreaterThan(0);
-    const engineRuns = await world.engine.functionRuns();
-    expect(engineRuns.filter((run) => run.functionSlug === "dark-factory-address-review").map((run) => run.status)).toEqual(["COMPLETED"]);
+    // The follow-up's row is final at its reply; the function still cleans up and frees the branch after that.
+    const engine = world.engine;
+    const addressReviewRuns = await waitFor("address-review to end at the engine", async () => {
+      const runs = (await engine.functionRuns()).filter((run) => run.functionSlug === "dark-factory-address-review");
+      return runs.length > 0 && runs.every((run) => run.status !== "RUNNING") ? runs : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    expect(addressReviewRuns.map((run) => run.status)).toEqual(["COMPLETED"]);
     const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
     expect(run.status).toBe("succeeded");
     expect(findCanaries(JSON.stringify(world.github.state.issueComments) + world.llm.requests.map((r) => r.body).join("\n"))).toEqual([]);
